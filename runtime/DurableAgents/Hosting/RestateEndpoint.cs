@@ -1,0 +1,169 @@
+using DurableAgents.Definitions;
+using DurableAgents.Internal;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+
+namespace DurableAgents.Hosting;
+
+/// <summary>
+/// Serves the Restate service protocol: <c>GET /discover</c>, <c>POST /invoke/{service}/{handler}</c> and
+/// <c>GET /health</c>. One instance per application; each invocation gets its own state machine.
+/// </summary>
+public sealed class RestateEndpoint
+{
+    public const string InvocationContentTypeV6 = "application/vnd.restate.invocation.v6";
+    public static readonly string ServerHeader = "durableagents-dotnet/" + (typeof(RestateEndpoint).Assembly.GetName().Version?.ToString(3) ?? "0.0.0");
+
+    private readonly RestateEndpointOptions _options;
+    private readonly ILogger _logger;
+    private readonly RequestIdentityVerifier? _identity;
+
+    public RestateEndpoint(IOptions<RestateEndpointOptions> options, ILogger<RestateEndpoint>? logger = null)
+        : this(options.Value, logger)
+    {
+    }
+
+    public RestateEndpoint(RestateEndpointOptions options, ILogger? logger = null)
+    {
+        _options = options;
+        _logger = logger ?? NullLogger.Instance;
+        _identity = options.IdentityKeys.Count > 0 ? new RequestIdentityVerifier(options.IdentityKeys) : null;
+    }
+
+    public RestateEndpointOptions Options => _options;
+
+    /// <summary><c>GET …/discover</c>: the manifest, in the highest version both sides know.</summary>
+    public async Task DiscoverAsync(HttpContext http)
+    {
+        if (!Authorize(http, "/discover"))
+        {
+            return;
+        }
+
+        var version = DiscoveryManifest.NegotiateVersion(http.Request.Headers.Accept.ToString());
+        if (version is null)
+        {
+            http.Response.StatusCode = StatusCodes.Status415UnsupportedMediaType;
+            await http.Response.WriteAsync($"Unsupported manifest version; this endpoint serves {DiscoveryManifest.ContentType(1)} to {DiscoveryManifest.ContentType(DiscoveryManifest.MaxManifestVersion)}.");
+            return;
+        }
+
+        var mode = _options.ProtocolMode ?? (http.Request.Protocol == "HTTP/2" ? ProtocolMode.BidiStream : ProtocolMode.RequestResponse);
+        var body = DiscoveryManifest.Build(_options.Services, mode, version.Value);
+        http.Response.StatusCode = StatusCodes.Status200OK;
+        http.Response.ContentType = DiscoveryManifest.ContentType(version.Value);
+        http.Response.Headers["x-restate-server"] = ServerHeader;
+        await http.Response.Body.WriteAsync(body);
+    }
+
+    /// <summary><c>GET …/health</c>.</summary>
+    public static Task HealthAsync(HttpContext http)
+    {
+        http.Response.StatusCode = StatusCodes.Status200OK;
+        return http.Response.WriteAsync("OK");
+    }
+
+    /// <summary><c>POST …/invoke/{service}/{handler}</c>: runs one invocation attempt.</summary>
+    public async Task InvokeAsync(HttpContext http, string serviceName, string handlerName)
+    {
+        if (!Authorize(http, $"/invoke/{serviceName}/{handlerName}"))
+        {
+            return;
+        }
+
+        var service = _options.FindService(serviceName);
+        var handler = service?.FindHandler(handlerName);
+        if (service is null || handler is null)
+        {
+            await DrainAsync(http);
+            http.Response.StatusCode = StatusCodes.Status404NotFound;
+            await http.Response.WriteAsync($"No handler '{serviceName}/{handlerName}' on this endpoint.");
+            return;
+        }
+
+        var contentType = http.Request.ContentType;
+        if (!string.Equals(contentType, InvocationContentTypeV6, StringComparison.Ordinal))
+        {
+            await DrainAsync(http);
+            http.Response.StatusCode = StatusCodes.Status415UnsupportedMediaType;
+            await http.Response.WriteAsync($"Unsupported service protocol '{contentType}'; this endpoint speaks {InvocationContentTypeV6}.");
+            return;
+        }
+
+        http.Response.StatusCode = StatusCodes.Status200OK;
+        http.Response.ContentType = contentType; // exact echo
+        http.Response.Headers["x-restate-server"] = ServerHeader;
+        await http.Response.StartAsync(http.RequestAborted);
+
+        var machine = new InvocationStateMachine(new LoggerSink(_logger));
+        var reader = machine.RunReaderAsync(http.Request.BodyReader, http.RequestAborted);
+        var writer = machine.RunWriterAsync(http.Response.BodyWriter, http.RequestAborted);
+
+        await machine.Ready;
+        if (!machine.IsClosed)
+        {
+            var context = new InvocationContext(machine, service, handler, _options.JsonOptions, http.RequestServices);
+            _ = Task.Run(() => RunHandlerAsync(context, handler));
+        }
+
+        await machine.Closed;
+        await writer;
+
+        // Drain the request to EOF before ending the response (the server closes it after our final message).
+        if (await Task.WhenAny(reader, Task.Delay(_options.DrainTimeout)) != reader)
+        {
+            _logger.LogWarning("Restate did not close the request stream of {Service}/{Handler} within {Timeout}", serviceName, handlerName, _options.DrainTimeout);
+        }
+    }
+
+    private static async Task RunHandlerAsync(InvocationContext context, HandlerDefinition handler)
+    {
+        var machine = context.Machine;
+        try
+        {
+            var output = await handler.Invoker(context, machine.Input.Value?.Content.Memory ?? ReadOnlyMemory<byte>.Empty).ConfigureAwait(false);
+            machine.Complete(output);
+        }
+        catch (Exception e)
+        {
+            machine.Fail(e);
+        }
+    }
+
+    private bool Authorize(HttpContext http, string audience)
+    {
+        if (_identity is null)
+        {
+            return true;
+        }
+
+        if (_identity.Verify(http.Request.Headers, audience, out var reason))
+        {
+            return true;
+        }
+
+        _logger.LogWarning("Rejected request to {Path}: {Reason}", http.Request.Path, reason);
+        http.Response.StatusCode = StatusCodes.Status401Unauthorized;
+        return false;
+    }
+
+    private static async Task DrainAsync(HttpContext http)
+    {
+        try
+        {
+            await http.Request.Body.CopyToAsync(Stream.Null, http.RequestAborted);
+        }
+        catch (Exception e) when (e is IOException or OperationCanceledException)
+        {
+        }
+    }
+
+    private sealed class LoggerSink(ILogger logger) : ILogSink
+    {
+        public void Debug(string message) => logger.LogDebug("{Message}", message);
+
+        public void Warning(string message) => logger.LogWarning("{Message}", message);
+    }
+}

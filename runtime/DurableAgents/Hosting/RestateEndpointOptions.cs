@@ -1,0 +1,114 @@
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
+using DurableAgents.Definitions;
+using DurableAgents.Serialization;
+
+namespace DurableAgents.Hosting;
+
+/// <summary>How the Restate server talks to this endpoint.</summary>
+public enum ProtocolMode
+{
+    /// <summary>HTTP/2 full-duplex streaming: results arrive while the handler runs.</summary>
+    BidiStream,
+
+    /// <summary>Request/response (HTTP/1.1 or HTTP/2): the handler suspends at every await not satisfied by the journal.</summary>
+    RequestResponse,
+}
+
+/// <summary>Configuration of a Restate endpoint: the services it serves and how it talks to Restate.</summary>
+public sealed class RestateEndpointOptions
+{
+    private readonly List<ServiceDefinition> _services = [];
+    private readonly List<IJsonTypeInfoResolver> _resolvers = [];
+    private JsonSerializerOptions? _jsonOptions;
+
+    public IReadOnlyList<ServiceDefinition> Services => _services;
+
+    /// <summary>
+    /// Forces the protocol mode announced at discovery. By default it follows the HTTP version of the discovery
+    /// request: HTTP/2 → <see cref="ProtocolMode.BidiStream"/>, HTTP/1.1 → <see cref="ProtocolMode.RequestResponse"/>.
+    /// </summary>
+    public ProtocolMode? ProtocolMode { get; set; }
+
+    /// <summary>
+    /// Request-identity public keys (<c>publickeyv1_…</c>). When any is set, every <c>/discover</c> and <c>/invoke</c>
+    /// request must carry a valid Restate JWT signed by one of them (401 otherwise).
+    /// </summary>
+    public IList<string> IdentityKeys { get; } = new List<string>();
+
+    /// <summary>How long to wait for the server to close the request stream after the final message.</summary>
+    public TimeSpan DrainTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Adds a service. Names must be unique.</summary>
+    public RestateEndpointOptions Bind(ServiceDefinition service)
+    {
+        ArgumentNullException.ThrowIfNull(service);
+        if (_services.Any(s => s.Name == service.Name))
+        {
+            // Idempotent for the same definition object (e.g. registration called twice).
+            if (_services.Any(s => ReferenceEquals(s, service)))
+            {
+                return this;
+            }
+
+            throw new InvalidOperationException($"A service named '{service.Name}' is already bound to this endpoint.");
+        }
+
+        _services.Add(service);
+        if (service.JsonTypeInfoResolver is { } r)
+        {
+            _resolvers.Add(r);
+        }
+
+        _jsonOptions = null;
+        return this;
+    }
+
+    /// <summary>Adds JSON metadata (e.g. a source-generated context) for types used in steps, state or calls.</summary>
+    public RestateEndpointOptions AddJsonTypeInfoResolver(IJsonTypeInfoResolver resolver)
+    {
+        _resolvers.Add(resolver);
+        _jsonOptions = null;
+        return this;
+    }
+
+    /// <summary>The options used for journaled values: registered resolvers, then built-ins, then reflection if the app allows it.</summary>
+    public JsonSerializerOptions JsonOptions
+    {
+        get
+        {
+            if (_jsonOptions is null)
+            {
+                var chain = new List<IJsonTypeInfoResolver>(_resolvers) { BuiltInJsonContext.Default };
+                if (JsonSerializer.IsReflectionEnabledByDefault)
+                {
+#pragma warning disable IL2026, IL3050 // only when the app enabled reflection-based serialization
+                    chain.Add(new DefaultJsonTypeInfoResolver());
+#pragma warning restore IL2026, IL3050
+                }
+
+                var options = new JsonSerializerOptions(JsonSerializerDefaults.Web)
+                {
+                    TypeInfoResolver = JsonTypeInfoResolver.Combine(chain.ToArray()),
+                };
+                options.MakeReadOnly();
+                _jsonOptions = options;
+            }
+
+            return _jsonOptions;
+        }
+    }
+
+    internal ServiceDefinition? FindService(string name)
+    {
+        foreach (var s in _services)
+        {
+            if (string.Equals(s.Name, name, StringComparison.Ordinal))
+            {
+                return s;
+            }
+        }
+
+        return null;
+    }
+}

@@ -1,0 +1,902 @@
+using System.Buffers;
+using System.Diagnostics;
+using System.IO.Pipelines;
+using DurableAgents.Protocol;
+using DurableAgents.Protocol.Messages;
+using Google.Protobuf;
+
+namespace DurableAgents.Internal;
+
+/// <summary>How an invocation attempt ended.</summary>
+public enum InvocationOutcome
+{
+    /// <summary>Still running.</summary>
+    None,
+
+    /// <summary><c>End</c> after an output (success or terminal failure).</summary>
+    Ended,
+
+    /// <summary><c>Suspension</c>: Restate resumes the invocation when a awaited result arrives.</summary>
+    Suspended,
+
+    /// <summary><c>Error</c>: a retryable failure, journal mismatch or protocol violation; Restate retries.</summary>
+    Failed,
+}
+
+/// <summary>
+/// The V6 invocation state machine: Start, replay of known entries, processing, completions and signals in any order,
+/// suspension, End and Error. One instance per invocation attempt. Thread-safe: protocol input (reader), handler
+/// code and run closures call in from different threads; every transition happens under one lock and output is
+/// buffered, then written by a single writer loop.
+/// </summary>
+internal sealed class InvocationStateMachine
+{
+    private enum Phase : byte
+    {
+        WaitingStart,
+        WaitingReplayEntries,
+        Replaying,
+        Processing,
+        Closed,
+    }
+
+    private const uint CancelSignalId = 1;
+    private const uint FirstAwakeableSignalId = 17;
+
+    private readonly object _gate = new();
+    private readonly ILogSink _log;
+    private Phase _phase = Phase.WaitingStart;
+
+    // Replay.
+    private StartMessage? _start;
+    private uint _entriesToReceive;
+    private readonly List<(MessageType Type, IMessage Message)> _replay = [];
+    private int _replayPosition;
+
+    // Id allocation (identical between replay and processing).
+    private uint _nextCompletionId = 1;
+    private uint _nextSignalId = FirstAwakeableSignalId;
+    private uint _commandIndex; // index of the last command; Input is 0
+
+    // Results and waiters.
+    private readonly Dictionary<uint, Slot> _completions = [];
+    private readonly Dictionary<uint, Slot> _signals = [];
+    private Dictionary<string, Slot>? _namedSignals;
+    private long _resultSequence;
+    private readonly List<(DurableFuture Future, Action Continuation)> _parked = [];
+    private readonly HashSet<uint> _executingRuns = [];
+    private bool _inputClosed;
+    private bool _cancelReceived;
+    private bool _cancelPending;
+    private readonly CancellationTokenSource _cancellation = new();
+
+    // Output.
+    private ArrayBufferWriter<byte> _pending = new(1024);
+    private ArrayBufferWriter<byte> _spare = new(1024);
+    private readonly SemaphoreSlim _outputSignal = new(0);
+    private bool _outputSignalled;
+
+    private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource<InvocationOutcome> _closed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public InvocationStateMachine(ILogSink? log = null) => _log = log ?? ILogSink.None;
+
+    /// <summary>Completes when Start and all known entries have arrived and the handler may run (or the machine closed).</summary>
+    public Task Ready => _ready.Task;
+
+    /// <summary>Completes with the outcome once a terminal message (End, Suspension, Error) has been buffered.</summary>
+    public Task<InvocationOutcome> Closed => _closed.Task;
+
+    public StartMessage Start => _start ?? throw new InvalidOperationException("No start message yet.");
+
+    public InputCommandMessage Input { get; private set; } = new();
+
+    public bool IsReplaying
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _phase == Phase.Replaying;
+            }
+        }
+    }
+
+    public bool IsClosed
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _phase == Phase.Closed;
+            }
+        }
+    }
+
+    /// <summary>Signalled when the CANCEL signal arrives.</summary>
+    public CancellationToken CancellationToken => _cancellation.Token;
+
+    /// <summary>The journal index of the last command (Input = 0).</summary>
+    public uint CommandIndex
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _commandIndex;
+            }
+        }
+    }
+
+    public string? LastError { get; private set; }
+
+    // ------------------------------------------------------------------ input
+
+    /// <summary>Reads frames from <paramref name="reader"/> until EOF, then marks the input closed.</summary>
+    public async Task RunReaderAsync(PipeReader reader, CancellationToken cancellationToken = default)
+    {
+        var failed = false;
+        try
+        {
+            while (true)
+            {
+                var read = await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+                var buffer = read.Buffer;
+                if (!failed)
+                {
+                    try
+                    {
+                        while (FrameCodec.TryReadFrame(ref buffer, out var header, out var payload))
+                        {
+                            var message = FrameCodec.Decode(header.Type, payload);
+                            OnMessage(header.Type, message);
+                        }
+                    }
+                    catch (ProtocolViolationException e)
+                    {
+                        failed = true;
+                        ProtocolViolation(e.Message);
+                    }
+                }
+
+                if (failed)
+                {
+                    buffer = buffer.Slice(buffer.End); // drain and discard
+                }
+
+                reader.AdvanceTo(buffer.Start, buffer.End);
+                if (read.IsCompleted || read.IsCanceled)
+                {
+                    if (!failed && buffer.Length > 0)
+                    {
+                        ProtocolViolation($"input ended inside a frame ({buffer.Length} trailing bytes)");
+                    }
+
+                    break;
+                }
+            }
+        }
+        catch (Exception e) when (e is IOException or OperationCanceledException or ObjectDisposedException or InvalidOperationException)
+        {
+            _log.Debug($"input stream ended abruptly: {e.Message}");
+        }
+        finally
+        {
+            await reader.CompleteAsync().ConfigureAwait(false);
+            OnInputClosed();
+        }
+    }
+
+    /// <summary>Feeds one decoded message (exposed for unit tests).</summary>
+    public void OnMessage(MessageType type, IMessage message)
+    {
+        lock (_gate)
+        {
+            switch (_phase)
+            {
+                case Phase.Closed:
+                    return;
+                case Phase.WaitingStart:
+                    if (message is not StartMessage start)
+                    {
+                        FailLocked(ProtocolErrorCodes.ProtocolViolation, $"expected StartMessage as the first message, got {MessageTypes.Name(type)}");
+                        return;
+                    }
+
+                    if (start.KnownEntries == 0)
+                    {
+                        FailLocked(ProtocolErrorCodes.ProtocolViolation, "StartMessage.known_entries is 0; the journal must hold at least the input");
+                        return;
+                    }
+
+                    _start = start;
+                    _entriesToReceive = start.KnownEntries;
+                    _phase = Phase.WaitingReplayEntries;
+                    return;
+                case Phase.WaitingReplayEntries:
+                    if (MessageTypes.IsCommand(type))
+                    {
+                        if (_replay.Count == 0 && message is not InputCommandMessage)
+                        {
+                            FailLocked(ProtocolErrorCodes.ProtocolViolation, $"expected InputCommand as the first journal entry, got {MessageTypes.Name(type)}");
+                            return;
+                        }
+
+                        _replay.Add((type, message));
+                    }
+                    else if (MessageTypes.IsNotification(type))
+                    {
+                        StoreNotificationLocked(type, (NotificationTemplate)message);
+                    }
+                    else
+                    {
+                        FailLocked(ProtocolErrorCodes.ProtocolViolation, $"unexpected {MessageTypes.Name(type)} among the journal entries");
+                        return;
+                    }
+
+                    if (--_entriesToReceive == 0)
+                    {
+                        if (_replay.Count == 0)
+                        {
+                            FailLocked(ProtocolErrorCodes.ProtocolViolation, "the journal holds no InputCommand");
+                            return;
+                        }
+
+                        Input = (InputCommandMessage)_replay[0].Message;
+                        _replayPosition = 1;
+                        _phase = _replay.Count > 1 ? Phase.Replaying : Phase.Processing;
+                        _ready.TrySetResult();
+                    }
+
+                    return;
+                default:
+                    if (MessageTypes.IsNotification(type))
+                    {
+                        StoreNotificationLocked(type, (NotificationTemplate)message);
+                        WakeParkedLocked();
+                    }
+                    else if (type == MessageType.CommandAck)
+                    {
+                        // We never request acks in V6; ignore.
+                    }
+                    else
+                    {
+                        FailLocked(ProtocolErrorCodes.ProtocolViolation, $"unexpected {MessageTypes.Name(type)} after the known journal entries");
+                    }
+
+                    return;
+            }
+        }
+    }
+
+    /// <summary>The request body ended (RR mode right after the journal; bidi after the inactivity timeout or at the end).</summary>
+    public void OnInputClosed()
+    {
+        lock (_gate)
+        {
+            _inputClosed = true;
+            if (_phase is Phase.WaitingStart or Phase.WaitingReplayEntries)
+            {
+                FailLocked(ProtocolErrorCodes.ProtocolViolation, _phase == Phase.WaitingStart
+                    ? "input closed before the StartMessage"
+                    : $"input closed with {_entriesToReceive} known journal entries still missing");
+                return;
+            }
+
+            TrySuspendLocked();
+        }
+    }
+
+    private void ProtocolViolation(string message)
+    {
+        lock (_gate)
+        {
+            FailLocked(ProtocolErrorCodes.ProtocolViolation, message);
+        }
+    }
+
+    private void StoreNotificationLocked(MessageType type, NotificationTemplate n)
+    {
+        Slot slot;
+        switch (n.IdCase)
+        {
+            case NotificationTemplate.IdOneofCase.CompletionId:
+                slot = GetSlotLocked(_completions, SlotKind.Completion, n.CompletionId);
+                break;
+            case NotificationTemplate.IdOneofCase.SignalId:
+                if (n.SignalId == CancelSignalId)
+                {
+                    if (!_cancelReceived)
+                    {
+                        _cancelReceived = true;
+                        _cancelPending = true;
+                        _cancellation.Cancel();
+                        DeliverCancelLocked();
+                    }
+
+                    return;
+                }
+
+                slot = GetSlotLocked(_signals, SlotKind.Signal, n.SignalId);
+                break;
+            case NotificationTemplate.IdOneofCase.SignalName:
+                _namedSignals ??= [];
+                if (!_namedSignals.TryGetValue(n.SignalName, out slot!))
+                {
+                    slot = new Slot(SlotKind.NamedSignal, 0, n.SignalName);
+                    _namedSignals[n.SignalName] = slot;
+                }
+
+                break;
+            default:
+                FailLocked(ProtocolErrorCodes.ProtocolViolation, $"{MessageTypes.Name(type)} without an id");
+                return;
+        }
+
+        if (slot.Result is null)
+        {
+            slot.Result = n;
+            slot.Sequence = ++_resultSequence;
+        }
+    }
+
+    private static Slot GetSlotLocked(Dictionary<uint, Slot> table, SlotKind kind, uint id)
+    {
+        if (!table.TryGetValue(id, out var slot))
+        {
+            slot = new Slot(kind, id, null);
+            table[id] = slot;
+        }
+
+        return slot;
+    }
+
+    // ------------------------------------------------------------------ commands
+
+    public uint AllocateCompletionId()
+    {
+        lock (_gate)
+        {
+            return _nextCompletionId++;
+        }
+    }
+
+    public Slot CompletionSlot(uint id)
+    {
+        lock (_gate)
+        {
+            return GetSlotLocked(_completions, SlotKind.Completion, id);
+        }
+    }
+
+    public (uint SignalId, Slot Slot) AllocateSignal()
+    {
+        lock (_gate)
+        {
+            var id = _nextSignalId++;
+            return (id, GetSlotLocked(_signals, SlotKind.Signal, id));
+        }
+    }
+
+    /// <summary>
+    /// Journals a command. Replaying: the recorded command at this position is checked against it (570 on mismatch)
+    /// and returned. Processing: the command is written and returned.
+    /// </summary>
+    public IMessage Command(MessageType type, IMessage command)
+    {
+        lock (_gate)
+        {
+            return CommandLocked(type, command, out _);
+        }
+    }
+
+    private IMessage CommandLocked(MessageType type, IMessage command, out bool replayed)
+    {
+        ThrowIfClosedLocked();
+        _commandIndex++;
+        if (_phase == Phase.Replaying)
+        {
+            var (recordedType, recorded) = _replay[_replayPosition];
+            if (!CommandMatcher.Matches(type, command, recordedType, recorded, out var difference))
+            {
+                var msg = $"Journal mismatch at command index {_commandIndex}: the journal has {MessageTypes.Name(recordedType)} {CommandMatcher.Describe(recorded)} " +
+                          $"but the code now performs {MessageTypes.Name(type)} {CommandMatcher.Describe(command)}{difference}. " +
+                          "The handler code changed in a way that is not replay-compatible with in-flight invocations.";
+                FailLocked(ProtocolErrorCodes.JournalMismatch, msg, _commandIndex, type, CommandMatcher.NameOf(command));
+                throw new InvocationClosedException(msg);
+            }
+
+            _replayPosition++;
+            if (_replayPosition == _replay.Count)
+            {
+                _phase = Phase.Processing;
+            }
+
+            replayed = true;
+            return recorded;
+        }
+
+        WriteLocked(type, command);
+        replayed = false;
+        return command;
+    }
+
+    /// <summary>Journals a command that carries a completion id and returns the slot its result arrives in.</summary>
+    public Slot CompletableCommand(MessageType type, Func<uint, IMessage> build)
+    {
+        lock (_gate)
+        {
+            ThrowIfClosedLocked();
+            var id = _nextCompletionId++;
+            CommandLocked(type, build(id), out _);
+            return GetSlotLocked(_completions, SlotKind.Completion, id);
+        }
+    }
+
+    /// <summary>Journals a call (two completion ids: invocation id, then result).</summary>
+    public (Slot InvocationId, Slot Result) CallCommand(Func<uint, uint, IMessage> build)
+    {
+        lock (_gate)
+        {
+            ThrowIfClosedLocked();
+            var idSlot = _nextCompletionId++;
+            var resultSlot = _nextCompletionId++;
+            CommandLocked(MessageType.CallCommand, build(idSlot, resultSlot), out _);
+            return (GetSlotLocked(_completions, SlotKind.Completion, idSlot), GetSlotLocked(_completions, SlotKind.Completion, resultSlot));
+        }
+    }
+
+    /// <summary>
+    /// A state read. Like the reference state machine it always consumes a completion id. Replaying: whatever the journal
+    /// recorded (eager value inline, or a lazy read with a completion) wins. Processing: eager when the local view
+    /// knows the answer, else lazy.
+    /// </summary>
+    public (IMessage? Recorded, Slot? Slot) StateRead(MessageType eagerType, IMessage? eager, MessageType lazyType, Func<uint, IMessage> lazy, Func<IMessage> eagerProbe)
+    {
+        lock (_gate)
+        {
+            ThrowIfClosedLocked();
+            var id = _nextCompletionId++;
+            if (_phase == Phase.Replaying && _replay[_replayPosition].Type == eagerType)
+            {
+                return (CommandLocked(eagerType, eager ?? eagerProbe(), out _), null);
+            }
+
+            if (_phase == Phase.Replaying || eager is null)
+            {
+                CommandLocked(lazyType, lazy(id), out _);
+                return (null, GetSlotLocked(_completions, SlotKind.Completion, id));
+            }
+
+            return (CommandLocked(eagerType, eager, out _), null);
+        }
+    }
+
+    /// <summary>Journals a one-way call (one completion id: the invocation id).</summary>
+    public Slot OneWayCallCommand(Func<uint, IMessage> build)
+        => CompletableCommand(MessageType.OneWayCallCommand, build);
+
+    /// <summary>
+    /// Journals a <c>RunCommand</c>. Returns the result slot, whether the closure must execute now (no recorded
+    /// result), the command index and whether the command was replayed.
+    /// </summary>
+    public (Slot Slot, bool Execute, uint CommandIndex, bool Replayed) RunCommand(string name)
+    {
+        lock (_gate)
+        {
+            ThrowIfClosedLocked();
+            var id = _nextCompletionId++;
+            CommandLocked(MessageType.RunCommand, new RunCommandMessage { ResultCompletionId = id, Name = name }, out var replayed);
+            var slot = GetSlotLocked(_completions, SlotKind.Completion, id);
+            var execute = slot.Result is null;
+            if (execute)
+            {
+                _executingRuns.Add(id);
+            }
+
+            return (slot, execute, _commandIndex, replayed);
+        }
+    }
+
+    /// <summary>Sends the result of an executed run closure; the run's value is returned to user code only after Restate journaled it.</summary>
+    public void ProposeRunCompletion(uint completionId, ProposeRunCompletionMessage proposal)
+    {
+        lock (_gate)
+        {
+            _executingRuns.Remove(completionId);
+            if (_phase == Phase.Closed)
+            {
+                return;
+            }
+
+            proposal.ResultCompletionId = completionId;
+            WriteLocked(MessageType.ProposeRunCompletion, proposal);
+            TrySuspendLocked();
+        }
+    }
+
+    /// <summary>A run closure failed with a retryable error and its policy allows another attempt: fail the attempt.</summary>
+    public void RunFailedRetryable(uint completionId, uint commandIndex, string name, Exception error, TimeSpan? nextRetryDelay)
+    {
+        lock (_gate)
+        {
+            _executingRuns.Remove(completionId);
+            if (_phase == Phase.Closed)
+            {
+                return;
+            }
+
+            FailLocked(ProtocolErrorCodes.InternalError, $"Run '{name}' failed: {error.GetType().Name}: {error.Message}", commandIndex, MessageType.RunCommand, name,
+                error.ToString(), nextRetryDelay);
+        }
+    }
+
+    /// <summary>A run closure stopped because the attempt closed meanwhile.</summary>
+    public void RunAbandoned(uint completionId)
+    {
+        lock (_gate)
+        {
+            _executingRuns.Remove(completionId);
+            TrySuspendLocked();
+        }
+    }
+
+    // ------------------------------------------------------------------ awaiting
+
+    /// <summary>Called by an awaiter whose future is not resolved: the handler is parked on it.</summary>
+    public void Park(DurableFuture future, Action continuation)
+    {
+        var runNow = false;
+        lock (_gate)
+        {
+            if (future.IsResolved)
+            {
+                runNow = true;
+            }
+            else if (_phase == Phase.Closed)
+            {
+                future.DeliverClosed = true;
+                runNow = true;
+            }
+            else if (_cancelPending)
+            {
+                _cancelPending = false;
+                future.DeliverCancel = true;
+                runNow = true;
+            }
+            else
+            {
+                if (_phase == Phase.Replaying && !WaitsOnlyForExecutingRunsLocked(future))
+                {
+                    var msg = $"Journal mismatch at command index {_commandIndex}: the code awaits a result that the journal does not hold while " +
+                              $"{_replay.Count - _replayPosition} recorded command(s) remain to replay (the next is {MessageTypes.Name(_replay[_replayPosition].Type)}). " +
+                              "An await was added or moved.";
+                    FailLocked(ProtocolErrorCodes.JournalMismatch, msg, _commandIndex + 1, _replay[_replayPosition].Type, null);
+                    future.DeliverClosed = true;
+                    runNow = true;
+                }
+                else
+                {
+                    _parked.Add((future, continuation));
+                    TrySuspendLocked();
+                }
+            }
+        }
+
+        if (runNow)
+        {
+            Schedule(continuation);
+        }
+    }
+
+    private bool WaitsOnlyForExecutingRunsLocked(DurableFuture future)
+    {
+        var pending = new List<Slot>();
+        future.CollectPending(pending);
+        foreach (var slot in pending)
+        {
+            if (slot.Kind != SlotKind.Completion || !_executingRuns.Contains(slot.Id))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private void WakeParkedLocked()
+    {
+        for (var i = _parked.Count - 1; i >= 0; i--)
+        {
+            var (future, continuation) = _parked[i];
+            if (future.IsResolved)
+            {
+                _parked.RemoveAt(i);
+                Schedule(continuation);
+            }
+        }
+    }
+
+    private void DeliverCancelLocked()
+    {
+        if (_parked.Count == 0)
+        {
+            return; // delivered at the next await of an unresolved future
+        }
+
+        _cancelPending = false;
+        foreach (var (future, continuation) in _parked)
+        {
+            future.DeliverCancel = true;
+            Schedule(continuation);
+        }
+
+        _parked.Clear();
+    }
+
+    private static void Schedule(Action continuation)
+        => ThreadPool.UnsafeQueueUserWorkItem(static c => c(), continuation, preferLocal: false);
+
+    /// <summary>Suspends when the handler waits on results, nothing is executing and no more input can arrive.</summary>
+    private void TrySuspendLocked()
+    {
+        if (_phase is not (Phase.Processing or Phase.Replaying) || !_inputClosed || _executingRuns.Count > 0 || _parked.Count == 0)
+        {
+            return;
+        }
+
+        var pending = new List<Slot>();
+        foreach (var (future, _) in _parked)
+        {
+            future.CollectPending(pending);
+        }
+
+        var suspension = new SuspensionMessage();
+        foreach (var slot in pending)
+        {
+            switch (slot.Kind)
+            {
+                case SlotKind.Completion:
+                    if (!suspension.WaitingCompletions.Contains(slot.Id)) suspension.WaitingCompletions.Add(slot.Id);
+                    break;
+                case SlotKind.Signal:
+                    if (!suspension.WaitingSignals.Contains(slot.Id)) suspension.WaitingSignals.Add(slot.Id);
+                    break;
+                case SlotKind.NamedSignal:
+                    if (!suspension.WaitingNamedSignals.Contains(slot.Name)) suspension.WaitingNamedSignals.Add(slot.Name);
+                    break;
+            }
+        }
+
+        if (suspension.WaitingCompletions.Count + suspension.WaitingSignals.Count + suspension.WaitingNamedSignals.Count == 0)
+        {
+            return;
+        }
+
+        if (!_cancelReceived)
+        {
+            suspension.WaitingSignals.Add(CancelSignalId);
+        }
+
+        WriteLocked(MessageType.Suspension, suspension);
+        CloseLocked(InvocationOutcome.Suspended);
+    }
+
+    // ------------------------------------------------------------------ ending
+
+    /// <summary>The handler returned: journal the output and end.</summary>
+    public void Complete(ReadOnlyMemory<byte> output)
+    {
+        lock (_gate)
+        {
+            if (_phase == Phase.Closed)
+            {
+                return;
+            }
+
+            try
+            {
+                CommandLocked(MessageType.OutputCommand, new OutputCommandMessage { Value = new Value { Content = UnsafeByteOperations.UnsafeWrap(output) } }, out _);
+            }
+            catch (InvocationClosedException)
+            {
+                return;
+            }
+
+            WriteLocked(MessageType.End, null);
+            CloseLocked(InvocationOutcome.Ended);
+        }
+    }
+
+    /// <summary>The handler threw.</summary>
+    public void Fail(Exception exception)
+    {
+        lock (_gate)
+        {
+            if (_phase == Phase.Closed)
+            {
+                return;
+            }
+
+            if (exception is TerminalException terminal)
+            {
+                try
+                {
+                    CommandLocked(MessageType.OutputCommand, new OutputCommandMessage { Failure = Failures.FromException(terminal) }, out _);
+                }
+                catch (InvocationClosedException)
+                {
+                    return;
+                }
+
+                WriteLocked(MessageType.End, null);
+                CloseLocked(InvocationOutcome.Ended);
+                return;
+            }
+
+            if (exception is InvocationClosedException)
+            {
+                // Only thrown once closed; a user-made one is a bug: treat as retryable.
+                FailLocked(ProtocolErrorCodes.InternalError, exception.Message);
+                return;
+            }
+
+            FailLocked(ProtocolErrorCodes.InternalError, $"{exception.GetType().Name}: {exception.Message}", stacktrace: exception.ToString());
+        }
+    }
+
+    /// <summary>Fails the attempt with an <c>ErrorMessage</c> (retried by Restate).</summary>
+    public void FailRetryable(ushort code, string message, TimeSpan? nextRetryDelay = null)
+    {
+        lock (_gate)
+        {
+            FailLocked(code, message, nextRetryDelay: nextRetryDelay);
+        }
+    }
+
+    private void FailLocked(ushort code, string message, uint? relatedIndex = null, MessageType? relatedType = null, string? relatedName = null,
+        string? stacktrace = null, TimeSpan? nextRetryDelay = null)
+    {
+        if (_phase == Phase.Closed)
+        {
+            return;
+        }
+
+        var error = new ErrorMessage { Code = code, Message = message };
+        if (stacktrace is not null) error.Stacktrace = stacktrace;
+        if (relatedIndex is { } i) error.RelatedCommandIndex = i;
+        if (relatedType is { } t) error.RelatedCommandType = (ushort)t;
+        if (!string.IsNullOrEmpty(relatedName)) error.RelatedCommandName = relatedName;
+        if (nextRetryDelay is { } d) error.NextRetryDelay = (ulong)Math.Max(0, d.TotalMilliseconds);
+        LastError = $"[{code}] {message}";
+        _log.Warning($"invocation attempt failed: [{code}] {message}");
+        WriteLocked(MessageType.Error, error);
+        CloseLocked(InvocationOutcome.Failed);
+    }
+
+    private void CloseLocked(InvocationOutcome outcome)
+    {
+        _phase = Phase.Closed;
+        foreach (var (future, continuation) in _parked)
+        {
+            future.DeliverClosed = true;
+            Schedule(continuation);
+        }
+
+        _parked.Clear();
+        _ready.TrySetResult();
+        _closed.TrySetResult(outcome);
+        SignalOutputLocked();
+    }
+
+    private void ThrowIfClosedLocked()
+    {
+        if (_phase == Phase.Closed)
+        {
+            throw new InvocationClosedException("The invocation attempt has ended; no further durable operations run in this attempt.");
+        }
+    }
+
+    // ------------------------------------------------------------------ output
+
+    private void WriteLocked(MessageType type, IMessage? message)
+    {
+        FrameCodec.WriteFrame(_pending, type, message);
+        SignalOutputLocked();
+    }
+
+    private void SignalOutputLocked()
+    {
+        if (!_outputSignalled)
+        {
+            _outputSignalled = true;
+            _outputSignal.Release();
+        }
+    }
+
+    /// <summary>Writes buffered frames to <paramref name="writer"/> until the terminal message is out.</summary>
+    public async Task RunWriterAsync(PipeWriter writer, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            while (true)
+            {
+                await _outputSignal.WaitAsync(cancellationToken).ConfigureAwait(false);
+                ArrayBufferWriter<byte> batch;
+                bool closed;
+                lock (_gate)
+                {
+                    batch = _pending;
+                    _pending = _spare;
+                    _spare = batch;
+                    _outputSignalled = false;
+                    closed = _phase == Phase.Closed;
+                }
+
+                if (batch.WrittenCount > 0)
+                {
+                    var result = await writer.WriteAsync(batch.WrittenMemory, cancellationToken).ConfigureAwait(false);
+                    batch.ResetWrittenCount();
+                    if (result.IsCompleted)
+                    {
+                        return;
+                    }
+                }
+
+                if (closed)
+                {
+                    return;
+                }
+            }
+        }
+        catch (Exception e) when (e is IOException or OperationCanceledException or ObjectDisposedException or InvalidOperationException)
+        {
+            _log.Debug($"output stream ended abruptly: {e.Message}");
+            lock (_gate)
+            {
+                if (_phase != Phase.Closed)
+                {
+                    CloseLocked(InvocationOutcome.Failed);
+                }
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ helpers for the context
+
+    public bool CancelReceived
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _cancelReceived;
+            }
+        }
+    }
+
+    /// <summary>Info for the retry policy of a run whose command was replayed without a result.</summary>
+    public (uint RetryCount, TimeSpan Elapsed) PreviousAttempts(bool replayed)
+        => replayed && _start is not null
+            ? (_start.RetryCountSinceLastStoredEntry, _start.RetryCountSinceLastStoredEntry == 0 ? TimeSpan.Zero : TimeSpan.FromMilliseconds(_start.DurationSinceLastStoredEntry))
+            : (0u, TimeSpan.Zero);
+
+    internal static long Timestamp() => Stopwatch.GetTimestamp();
+}
+
+/// <summary>Minimal logging hook so the state machine does not depend on a logging framework.</summary>
+internal interface ILogSink
+{
+    static readonly ILogSink None = new NoLog();
+
+    void Debug(string message);
+
+    void Warning(string message);
+
+    private sealed class NoLog : ILogSink
+    {
+        public void Debug(string message) { }
+
+        public void Warning(string message) { }
+    }
+}
