@@ -55,6 +55,12 @@ public interface IContext
     /// <summary>A request-response call to another handler. The call is journaled; its result survives restarts.</summary>
     DurableFuture<TResponse> CallAsync<TRequest, TResponse>(CallTarget target, TRequest request, CallOptions? options = null);
 
+    /// <summary>A request-response call with explicit serializers (AOT-friendly; used by generated clients).</summary>
+    DurableFuture<TResponse> CallAsync<TRequest, TResponse>(CallTarget target, TRequest request, JsonTypeInfo<TRequest> requestType, JsonTypeInfo<TResponse> responseType, CallOptions? options = null);
+
+    /// <summary>A one-way call with an explicit serializer (AOT-friendly; used by generated clients).</summary>
+    InvocationHandle Send<TRequest>(CallTarget target, TRequest request, JsonTypeInfo<TRequest> requestType, SendOptions? options = null);
+
     /// <summary>A call with raw payload bytes (no serialization).</summary>
     DurableFuture<byte[]> CallRawAsync(CallTarget target, ReadOnlyMemory<byte> request, CallOptions? options = null);
 

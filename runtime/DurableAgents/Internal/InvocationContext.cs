@@ -179,6 +179,12 @@ internal sealed class InvocationContext : IHandlerContext
         return Call(target, payload, options, n => ReadValue(n, responseInfo));
     }
 
+    public DurableFuture<TResponse> CallAsync<TRequest, TResponse>(CallTarget target, TRequest request, JsonTypeInfo<TRequest> requestType, JsonTypeInfo<TResponse> responseType, CallOptions? options = null)
+        => Call(target, JsonSerde.Serialize(request, requestType), options, n => ReadValue(n, responseType));
+
+    public InvocationHandle Send<TRequest>(CallTarget target, TRequest request, JsonTypeInfo<TRequest> requestType, SendOptions? options = null)
+        => SendRaw(target, JsonSerde.Serialize(request, requestType), options);
+
     public DurableFuture<byte[]> CallRawAsync(CallTarget target, ReadOnlyMemory<byte> request, CallOptions? options = null)
         => Call(target, request, options, static n => n.ResultCase == NotificationTemplate.ResultOneofCase.Value ? n.Value.Content.ToByteArray() : []);
 
