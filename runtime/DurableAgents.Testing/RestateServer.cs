@@ -5,6 +5,7 @@ using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using DurableAgents.Clients;
 
 namespace DurableAgents.Testing;
 
@@ -39,6 +40,8 @@ public sealed class RestateServer : IAsyncDisposable
     private readonly RestateServerOptions _options;
     private readonly bool _ownsBaseDirectory;
     private readonly StringBuilder _output = new();
+    private readonly HttpClient _adminHttp;
+    private readonly AdminClient _admin;
     private Process? _process;
 
     private RestateServer(RestateServerOptions options, string binary, string baseDirectory, bool ownsBaseDirectory, int ingressPort, int adminPort, int nodePort)
@@ -51,6 +54,8 @@ public sealed class RestateServer : IAsyncDisposable
         AdminPort = adminPort;
         NodePort = nodePort;
         Http = new HttpClient { Timeout = TimeSpan.FromSeconds(100) };
+        _adminHttp = new HttpClient { BaseAddress = AdminUri, Timeout = TimeSpan.FromSeconds(100) };
+        _admin = new AdminClient(_adminHttp);
     }
 
     public string BinaryPath { get; }
@@ -257,43 +262,13 @@ public sealed class RestateServer : IAsyncDisposable
         }
     }
 
-    /// <summary>Registers (force-updates) a deployment and returns the admin API's JSON answer.</summary>
+    /// <summary>Registers (force-updates) a deployment and returns the admin API's JSON answer (errors: <see cref="RestateAdminException"/>).</summary>
     public async Task<JsonObject> RegisterAsync(Uri deploymentUri, bool useHttp11 = false, bool force = true, CancellationToken cancellationToken = default)
-    {
-        var body = new JsonObject
-        {
-            ["uri"] = deploymentUri.ToString(),
-            ["force"] = force,
-            ["use_http_11"] = useHttp11,
-        };
-        using var response = await Http.PostAsync(new Uri(AdminUri, "deployments"),
-            new StringContent(body.ToJsonString(), Encoding.UTF8, "application/json"), cancellationToken).ConfigureAwait(false);
-        var text = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
-        if (!response.IsSuccessStatusCode)
-        {
-            throw new InvalidOperationException($"Registering {deploymentUri} failed: {(int)response.StatusCode} {text}");
-        }
-
-        return JsonNode.Parse(text)!.AsObject();
-    }
+        => (await _admin.RegisterDeploymentAsync(deploymentUri, force, useHttp11, cancellationToken: cancellationToken).ConfigureAwait(false)).Raw;
 
     /// <summary>Runs a SQL query on the admin API (<c>sys_invocation</c>, <c>sys_journal</c>, …) and returns the rows.</summary>
-    public async Task<JsonArray> QueryAsync(string sql, CancellationToken cancellationToken = default)
-    {
-        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(AdminUri, "query"))
-        {
-            Content = new StringContent(new JsonObject { ["query"] = sql }.ToJsonString(), Encoding.UTF8, "application/json"),
-        };
-        request.Headers.Accept.ParseAdd("application/json");
-        using var response = await Http.SendAsync(request, cancellationToken).ConfigureAwait(false);
-        var text = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
-        if (!response.IsSuccessStatusCode)
-        {
-            throw new InvalidOperationException($"Query failed: {(int)response.StatusCode} {text}");
-        }
-
-        return JsonNode.Parse(text)!["rows"]!.AsArray();
-    }
+    public Task<JsonArray> QueryAsync(string sql, CancellationToken cancellationToken = default)
+        => _admin.QueryAsync(sql, cancellationToken);
 
     /// <summary>SIGKILLs the server (no clean shutdown).</summary>
     public async Task KillAsync()
@@ -338,6 +313,7 @@ public sealed class RestateServer : IAsyncDisposable
 
         _process?.Dispose();
         Http.Dispose();
+        _adminHttp.Dispose();
         if (_ownsBaseDirectory)
         {
             try
