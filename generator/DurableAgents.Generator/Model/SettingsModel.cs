@@ -1,0 +1,17 @@
+namespace DurableAgents.Generator.Model;
+
+/// <summary>Compilation-wide facts, reduced to equatable values.</summary>
+/// <param name="RegistrationNamespace">The namespace of the assembly-level registration (root namespace, else assembly name).</param>
+/// <param name="HasIngressClient">Whether <c>DurableAgents.Clients.IngressClient</c> (and its option types) exist.</param>
+internal sealed record SettingsModel(string RegistrationNamespace, bool HasIngressClient);
+
+/// <summary>What the registration file needs about one class.</summary>
+/// <param name="FullyQualifiedName">The <c>global::</c>-qualified class name.</param>
+/// <param name="NeedsInstance">Whether the class is registered in DI.</param>
+internal sealed record RegistrationEntry(string FullyQualifiedName, bool NeedsInstance);
+
+/// <summary>Everything the assembly-level registration file is generated from.</summary>
+/// <param name="Namespace">Its namespace.</param>
+/// <param name="Services">The registrable classes, ordinal by name.</param>
+/// <param name="JsonContexts">The <c>global::</c> names of the assembly's JsonSerializerContexts, ordinal.</param>
+internal sealed record RegistrationModel(string Namespace, EquatableArray<RegistrationEntry> Services, EquatableArray<string> JsonContexts);

@@ -1,0 +1,209 @@
+using System.Collections.Generic;
+using System.Globalization;
+using System.Threading;
+using DurableAgents.Generator.Model;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+
+namespace DurableAgents.Generator.Parsing;
+
+/// <summary>Turns a <c>[DurableAgent]</c> class into an <see cref="AgentModel"/>, or null when its shape is invalid.</summary>
+internal static class AgentParser
+{
+    private static readonly HashSet<string> Reserved = new(System.StringComparer.Ordinal)
+    {
+        "AgentName", "Session", "MaxTurns", "Names", "Invoke", "DurableTools",
+    };
+
+    public static AgentModel? Parse(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
+    {
+        if (context.TargetSymbol is not INamedTypeSymbol type || context.TargetNode is not ClassDeclarationSyntax declaration
+            || !ServiceParser.IsValidClass(type, declaration) || context.Attributes.Length != 1)
+        {
+            return null;
+        }
+
+        var hierarchy = SymbolHelpers.GetHierarchy(type, declaration);
+        if (hierarchy is null)
+        {
+            return null;
+        }
+
+        var attribute = context.Attributes[0];
+        var agentName = attribute.StringArgument() ?? type.Name;
+        if (agentName.Length == 0)
+        {
+            return null;
+        }
+
+        var tools = new List<ToolModel>();
+        var toolNames = new HashSet<string>(System.StringComparer.Ordinal);
+        var classNames = new HashSet<string>(Reserved, System.StringComparer.Ordinal) { type.Name };
+        foreach (var member in type.GetMembers())
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            if (member is not IMethodSymbol method || method.FindAttribute(KnownTypeNames.DurableToolAttribute) is not { } toolAttribute)
+            {
+                continue;
+            }
+
+            var tool = ParseTool(method, toolAttribute, classNames, cancellationToken);
+            if (tool is null || !toolNames.Add(tool.Name))
+            {
+                return null;
+            }
+
+            tools.Add(tool);
+        }
+
+        return new AgentModel(
+            SymbolHelpers.HintName(type, "DurableAgent"),
+            hierarchy,
+            Naming.Identifier(type.Name),
+            type.ToFullyQualified(),
+            type.IsStatic,
+            agentName,
+            attribute.NamedArgument<bool>("Session"),
+            attribute.NamedArgument<int>("MaxTurns"),
+            tools.ToEquatableArray());
+    }
+
+    private static ToolModel? ParseTool(IMethodSymbol method, AttributeData attribute, HashSet<string> classNames, CancellationToken cancellationToken)
+    {
+        if (method.MethodKind != MethodKind.Ordinary || method.IsGenericMethod || method.IsAbstract)
+        {
+            return null;
+        }
+
+        var name = attribute.StringArgument() ?? Naming.SnakeCase(method.Name);
+        if (name.Length == 0)
+        {
+            return null;
+        }
+
+        var docs = DocComments.For(method, cancellationToken);
+        var description = attribute.NamedArgument<string>("Description")
+            ?? JsonSchemaBuilder.DescriptionOf(method)
+            ?? docs.Summary
+            ?? "";
+
+        var parameters = new List<ToolParameterModel>();
+        var properties = new JsonWriter().StartObject();
+        var required = new JsonWriter().StartArray();
+        foreach (var p in method.Parameters)
+        {
+            if (p.RefKind != RefKind.None || p.IsParams)
+            {
+                return null;
+            }
+
+            var type = p.Type.ToFullyQualified();
+            if (SymbolHelpers.IsNamed(p.Type, "System.Threading.CancellationToken"))
+            {
+                parameters.Add(new ToolParameterModel(p.Name, type, IsCancellationToken: true, IsRequired: false, DefaultValue: "default"));
+                continue;
+            }
+
+            if (ServiceParser.ContextRank(p.Type) is not null || !ServiceParser.IsSerializable(p.Type))
+            {
+                return null;
+            }
+
+            var isRequired = !p.HasExplicitDefaultValue;
+            var defaultValue = p.HasExplicitDefaultValue ? DefaultLiteral(p, type) : "default!";
+            if (defaultValue is null)
+            {
+                return null;
+            }
+
+            var paramDescription = JsonSchemaBuilder.DescriptionOf(p) ?? docs.Param(p.Name);
+            var schema = JsonSchemaBuilder.Serialize(JsonSchemaBuilder.Schema(p.Type, JsonSchemaBuilder.IsNullable(p.Type), paramDescription, new List<ITypeSymbol>(), cancellationToken));
+            properties.Property(p.Name).Raw(schema);
+            if (isRequired)
+            {
+                required.String(p.Name);
+            }
+
+            parameters.Add(new ToolParameterModel(p.Name, type, IsCancellationToken: false, isRequired, defaultValue));
+        }
+
+        var toolSchema = new JsonWriter().StartObject()
+            .Property("type").String("object")
+            .Property("properties").Raw(properties.EndObject().ToString());
+        var requiredJson = required.EndArray().ToString();
+        if (requiredJson != "[]")
+        {
+            toolSchema.Property("required").Raw(requiredJson);
+        }
+
+        var (returnKind, resultType) = ReturnOf(method);
+        if (returnKind is null)
+        {
+            return null;
+        }
+
+        var className = Naming.TrimAsync(method.Name) + "Tool";
+        for (var i = 2; !classNames.Add(className); i++)
+        {
+            className = Naming.TrimAsync(method.Name) + "Tool" + i.ToString(CultureInfo.InvariantCulture);
+        }
+
+        return new ToolModel(
+            name,
+            description,
+            toolSchema.EndObject().ToString(),
+            attribute.NamedArgument<bool>("RequiresApproval"),
+            Naming.Identifier(method.Name),
+            className,
+            method.IsStatic,
+            parameters.ToEquatableArray(),
+            returnKind.Value,
+            resultType);
+    }
+
+    private static (ReturnKind?, string?) ReturnOf(IMethodSymbol method)
+    {
+        if (method.ReturnsVoid)
+        {
+            return (ReturnKind.Void, null);
+        }
+
+        if (method.ReturnType is not INamedTypeSymbol returnType)
+        {
+            return ServiceParser.IsSerializable(method.ReturnType) ? (ReturnKind.Value, method.ReturnType.ToFullyQualified()) : (null, null);
+        }
+
+        var original = returnType.OriginalDefinition;
+        if (SymbolHelpers.IsNamed(original, "System.Threading.Tasks.Task")) return (ReturnKind.Task, null);
+        if (SymbolHelpers.IsNamed(original, "System.Threading.Tasks.ValueTask")) return (ReturnKind.ValueTask, null);
+        if (SymbolHelpers.IsNamed(original, "System.Threading.Tasks.Task`1"))
+        {
+            return ServiceParser.IsSerializable(returnType.TypeArguments[0]) ? (ReturnKind.TaskOfT, returnType.TypeArguments[0].ToFullyQualified()) : (null, null);
+        }
+
+        if (SymbolHelpers.IsNamed(original, "System.Threading.Tasks.ValueTask`1"))
+        {
+            return ServiceParser.IsSerializable(returnType.TypeArguments[0]) ? (ReturnKind.ValueTaskOfT, returnType.TypeArguments[0].ToFullyQualified()) : (null, null);
+        }
+
+        return ServiceParser.IsSerializable(returnType) ? (ReturnKind.Value, returnType.ToFullyQualified()) : (null, null);
+    }
+
+    /// <summary>The C# expression of an optional parameter's default value, or null when it cannot be written.</summary>
+    private static string? DefaultLiteral(IParameterSymbol p, string type)
+    {
+        var value = p.ExplicitDefaultValue;
+        if (value is null)
+        {
+            return "default(" + type + ")";
+        }
+
+        return value switch
+        {
+            string or char or bool or byte or sbyte or short or ushort or int or uint or long or ulong or float or double or decimal
+                => "(" + type + ")(" + SymbolDisplay.FormatPrimitive(value, quoteStrings: true, useHexadecimalNumbers: false) + ")",
+            _ => null,
+        };
+    }
+}
