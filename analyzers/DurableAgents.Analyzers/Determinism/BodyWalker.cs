@@ -1,0 +1,386 @@
+using System.Collections.Generic;
+using System.Threading;
+using DurableAgents.Analyzers.Infrastructure;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace DurableAgents.Analyzers.Determinism;
+
+/// <summary>
+/// Walks one operation block (a method with its local functions and lambdas) and builds its call-graph nodes.
+/// Step bodies (the delegate argument of <c>RunAsync</c>) are skipped entirely: code inside a step may do anything.
+/// </summary>
+internal sealed class BodyWalker
+{
+    private readonly KnownSymbols _known;
+    private readonly ApiCatalogue _catalogue;
+    private readonly IMethodSymbol _owner;
+    private readonly CancellationToken _cancellationToken;
+    private readonly HashSet<ILocalSymbol> _delegateLocals = new(SymbolEqualityComparer.Default);
+
+    public BodyWalker(KnownSymbols known, ApiCatalogue catalogue, IMethodSymbol owner, CancellationToken cancellationToken)
+    {
+        _known = known;
+        _catalogue = catalogue;
+        _owner = owner;
+        _cancellationToken = cancellationToken;
+        Root = new Node(owner, DisplayOf(owner));
+        Nodes.Add(owner, Root);
+    }
+
+    public Node Root { get; }
+
+    /// <summary>Every node of the block, keyed by symbol; the owner method first.</summary>
+    public Dictionary<ISymbol, Node> Nodes { get; } = new(SymbolEqualityComparer.Default);
+
+    /// <summary>Ordinals of the owner's delegate parameters that it passes to <c>RunAsync</c> (it is a step wrapper).</summary>
+    public HashSet<int> StepParameters { get; } = new();
+
+    public void Walk(IOperation block) => Visit(block, Root);
+
+    internal static string DisplayOf(IMethodSymbol method)
+    {
+        var type = method.ContainingType?.Name;
+        return method.MethodKind switch
+        {
+            MethodKind.LocalFunction => method.Name,
+            MethodKind.AnonymousFunction => "lambda",
+            MethodKind.Constructor => "new " + type,
+            MethodKind.PropertyGet or MethodKind.PropertySet when method.AssociatedSymbol is { } property => type + "." + property.Name,
+            _ => type + "." + method.Name,
+        };
+    }
+
+    private Node GetNode(ISymbol symbol, string display)
+    {
+        if (!Nodes.TryGetValue(symbol, out var node))
+        {
+            node = new Node(symbol, display);
+            Nodes.Add(symbol, node);
+        }
+
+        return node;
+    }
+
+    private void Visit(IOperation? operation, Node node)
+    {
+        if (operation is null)
+        {
+            return;
+        }
+
+        _cancellationToken.ThrowIfCancellationRequested();
+        switch (operation)
+        {
+            case IInvocationOperation invocation:
+                VisitInvocation(invocation, node);
+                return;
+
+            case ILocalFunctionOperation localFunction:
+                Visit(localFunction.Body ?? localFunction.IgnoredBody, GetNode(localFunction.Symbol, localFunction.Symbol.Name));
+                return;
+
+            case IAnonymousFunctionOperation lambda:
+                VisitLambda(lambda, node);
+                return;
+
+            case ISimpleAssignmentOperation { Target: ILocalReferenceOperation target } assignment when IsDelegate(target.Type):
+                // f = async ct => ...: the target is a definition, not a use.
+                Visit(assignment.Value, node);
+                return;
+
+            case IObjectCreationOperation creation when creation.Constructor is { } constructor:
+                Check(_catalogue.LookupMethod(constructor, creation), creation, node);
+                AddSourceEdge(constructor, node);
+                break;
+
+            case IPropertyReferenceOperation property:
+                Check(_catalogue.LookupProperty(property.Property), property, node);
+                var accessor = IsWriteTarget(property) ? property.Property.SetMethod : property.Property.GetMethod;
+                if (accessor is not null)
+                {
+                    AddSourceEdge(accessor, node);
+                }
+
+                break;
+
+            case IFieldReferenceOperation field:
+                CheckMutableStatic(field, node);
+                break;
+
+            case IForEachLoopOperation loop:
+                CheckUnorderedIteration(loop, node);
+                break;
+
+            case ILocalReferenceOperation local when _delegateLocals.Contains(local.Local):
+                // A stored lambda used other than as a step body: assume it runs here.
+                node.Edges.Add(new Edge(local.Local, null, -1));
+                break;
+
+            case IMethodReferenceOperation methodReference:
+                // A method group used as a value (not as a step body): assume it runs here.
+                AddSourceEdge(methodReference.Method, node);
+                break;
+        }
+
+        foreach (var child in operation.ChildOperations)
+        {
+            Visit(child, node);
+        }
+    }
+
+    private void VisitLambda(IAnonymousFunctionOperation lambda, Node node)
+    {
+        var local = OperationHelpers.GetAssignedLocal(lambda);
+        if (local is not null)
+        {
+            // A lambda stored in a local is its own node; references to the local decide whether it runs durably
+            // (passing it to RunAsync does not; calling it does).
+            _delegateLocals.Add(local);
+            Visit(lambda.Body, GetNode(local, local.Name));
+            return;
+        }
+
+        // Inline lambdas passed to library methods (LINQ, List.ForEach, ...) are assumed to run in place.
+        Visit(lambda.Body, node);
+    }
+
+    private void VisitInvocation(IInvocationOperation invocation, Node node)
+    {
+        var target = invocation.TargetMethod;
+        if (_known.IsStepMethod(target))
+        {
+            Visit(invocation.Instance, node);
+            foreach (var argument in invocation.Arguments)
+            {
+                if (OperationHelpers.IsDelegateParameter(argument.Parameter))
+                {
+                    // The step body: skipped. If it is one of our own delegate parameters, we are a step wrapper.
+                    if (OperationHelpers.WalkDownDelegate(argument.Value) is IParameterReferenceOperation parameter
+                        && SymbolEqualityComparer.Default.Equals(parameter.Parameter.ContainingSymbol, _owner))
+                    {
+                        StepParameters.Add(parameter.Parameter.Ordinal);
+                    }
+
+                    continue;
+                }
+
+                Visit(argument, node);
+            }
+
+            return;
+        }
+
+        if (_known.IsTool(target))
+        {
+            // A tool runs as a journaled step; its body is not durable code.
+            Visit(invocation.Instance, node);
+            foreach (var argument in invocation.Arguments)
+            {
+                Visit(argument, node);
+            }
+
+            return;
+        }
+
+        Check(_catalogue.LookupMethod(target, invocation), invocation, node);
+
+        var callee = Normalize(target);
+        var isSource = callee.MethodKind == MethodKind.LocalFunction || IsSourceMethod(callee);
+        if (callee.MethodKind == MethodKind.LocalFunction)
+        {
+            node.Edges.Add(new Edge(callee, null, -1));
+        }
+        else if (isSource)
+        {
+            node.Edges.Add(new Edge(callee, null, -1));
+        }
+
+        Visit(invocation.Instance, node);
+        foreach (var argument in invocation.Arguments)
+        {
+            if (isSource && callee.MethodKind != MethodKind.LocalFunction && argument.Parameter is { } parameter && OperationHelpers.IsDelegateParameter(parameter))
+            {
+                if (VisitDelegateArgument(argument.Value, callee, parameter.Ordinal, node))
+                {
+                    continue;
+                }
+            }
+
+            Visit(argument, node);
+        }
+    }
+
+    /// <summary>
+    /// A delegate passed to a method of this compilation runs durably unless that method passes it on to RunAsync;
+    /// the edge is made conditional and resolved once every method has been walked.
+    /// </summary>
+    private bool VisitDelegateArgument(IOperation value, IMethodSymbol callee, int ordinal, Node node)
+    {
+        var inner = OperationHelpers.WalkDownDelegate(value);
+        switch (inner)
+        {
+            case IAnonymousFunctionOperation lambda:
+                var lambdaNode = GetNode(lambda.Symbol, "lambda passed to " + DisplayOf(callee));
+                Visit(lambda.Body, lambdaNode);
+                node.Edges.Add(new Edge(lambda.Symbol, callee, ordinal));
+                return true;
+            case IMethodReferenceOperation methodReference when IsSourceMethod(Normalize(methodReference.Method)) || methodReference.Method.MethodKind == MethodKind.LocalFunction:
+                node.Edges.Add(new Edge(Normalize(methodReference.Method), callee, ordinal));
+                return true;
+            case ILocalReferenceOperation local when _delegateLocals.Contains(local.Local):
+                node.Edges.Add(new Edge(local.Local, callee, ordinal));
+                return true;
+            default:
+                return false;
+        }
+    }
+
+    private void AddSourceEdge(IMethodSymbol method, Node node)
+    {
+        var callee = Normalize(method);
+        if (callee.MethodKind == MethodKind.LocalFunction || IsSourceMethod(callee))
+        {
+            if (!_known.IsTool(callee))
+            {
+                node.Edges.Add(new Edge(callee, null, -1));
+            }
+        }
+    }
+
+    internal static IMethodSymbol Normalize(IMethodSymbol method)
+    {
+        method = method.ReducedFrom ?? method;
+        method = method.OriginalDefinition;
+        return method.PartialImplementationPart ?? method;
+    }
+
+    private static bool IsSourceMethod(IMethodSymbol method) => !method.IsAbstract && method.Locations.Length > 0 && method.Locations[0].IsInSource;
+
+    private static bool IsDelegate(ITypeSymbol? type) => type?.TypeKind == TypeKind.Delegate;
+
+    private static bool IsWriteTarget(IOperation operation) =>
+        operation.Parent is IAssignmentOperation assignment && assignment.Target == operation && operation.Parent is not ICompoundAssignmentOperation;
+
+    private void Check(ApiHit? hit, IOperation operation, Node node)
+    {
+        if (hit is not { } found)
+        {
+            return;
+        }
+
+        var descriptor = found.Rule switch
+        {
+            ApiRule.Clock => DiagnosticDescriptors.NonDeterministicClock,
+            ApiRule.Guid => DiagnosticDescriptors.NonDeterministicGuid,
+            ApiRule.Random => DiagnosticDescriptors.NonDeterministicRandom,
+            ApiRule.Delay => DiagnosticDescriptors.NonDurableDelay,
+            ApiRule.Concurrency => DiagnosticDescriptors.UnjournaledConcurrency,
+            ApiRule.ConfigureAwait => DiagnosticDescriptors.ConfigureAwaitFalse,
+            ApiRule.TaskCombinator => DiagnosticDescriptors.TaskCombinatorOverDurableFutures,
+            ApiRule.Io => DiagnosticDescriptors.IoOutsideStep,
+            ApiRule.Llm => DiagnosticDescriptors.LlmCallOutsideStep,
+            _ => DiagnosticDescriptors.EnvironmentRead,
+        };
+        var location = operation.Syntax.GetLocation();
+        if (node.Violations.Count > 0
+            && node.Violations[node.Violations.Count - 1] is { } last
+            && last.Descriptor == descriptor
+            && last.Location.SourceTree == location.SourceTree
+            && last.Location.SourceSpan.Contains(location.SourceSpan))
+        {
+            return; // TimeProvider.System.GetUtcNow(): one finding, at the outer call
+        }
+
+        string? extra = found.Rule == ApiRule.TaskCombinator ? (operation as IInvocationOperation)?.TargetMethod.Name : null;
+        node.Violations.Add(new Violation(descriptor, location, found.Display, extra));
+    }
+
+    private void CheckMutableStatic(IFieldReferenceOperation reference, Node node)
+    {
+        var field = reference.Field;
+        if (!field.IsStatic || field.IsReadOnly || field.IsConst || field.IsImplicitlyDeclared || field.ContainingType?.TypeKind == TypeKind.Enum)
+        {
+            return;
+        }
+
+        // Only reads: a plain assignment target is a write (a compound assignment both reads and writes).
+        if (reference.Parent is ISimpleAssignmentOperation assignment && assignment.Target == reference)
+        {
+            return;
+        }
+
+        node.Violations.Add(new Violation(
+            DiagnosticDescriptors.MutableStaticRead,
+            reference.Syntax.GetLocation(),
+            field.ContainingType?.Name + "." + field.Name,
+            null));
+    }
+
+    private void CheckUnorderedIteration(IForEachLoopOperation loop, Node node)
+    {
+        var collection = OperationHelpers.WalkDownConversion(loop.Collection);
+        var type = collection.Type;
+        if (collection is IPropertyReferenceOperation { Property.Name: "Keys" or "Values" } keysOrValues)
+        {
+            type = keysOrValues.Instance?.Type ?? type;
+        }
+
+        if (type is not INamedTypeSymbol named || !IsHashOrdered(named) || !ContainsDurableOperation(loop.Body))
+        {
+            return;
+        }
+
+        node.Violations.Add(new Violation(
+            DiagnosticDescriptors.UnorderedIterationDrivesDurableCalls,
+            loop.Collection.Syntax.GetLocation(),
+            "foreach over " + named.Name,
+            null));
+    }
+
+    private static bool IsHashOrdered(INamedTypeSymbol type)
+    {
+        for (INamedTypeSymbol? current = type; current is not null; current = current.ContainingType)
+        {
+            var ns = current.ContainingNamespace?.ToDisplayString();
+            if (ns is "System.Collections.Generic" or "System.Collections.Concurrent" or "System.Collections.Immutable" or "System.Collections")
+            {
+                switch (current.MetadataName)
+                {
+                    case "HashSet`1":
+                    case "Dictionary`2":
+                    case "ConcurrentDictionary`2":
+                    case "ConcurrentBag`1":
+                    case "ImmutableHashSet`1":
+                    case "ImmutableDictionary`2":
+                    case "Hashtable":
+                        return true;
+                }
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>True if the operation issues a durable operation (a context call or a durable future) outside nested lambdas.</summary>
+    internal bool ContainsDurableOperation(IOperation? operation)
+    {
+        if (operation is null)
+        {
+            return false;
+        }
+
+        foreach (var descendant in operation.DescendantsAndSelf())
+        {
+            switch (descendant)
+            {
+                case IInvocationOperation invocation when _known.IsContextMember(invocation.TargetMethod) || _known.IsDurableAwaitable(invocation.Type):
+                    return true;
+                case IAwaitOperation await when _known.IsDurableAwaitable(await.Operation.Type):
+                    return true;
+            }
+        }
+
+        return false;
+    }
+}

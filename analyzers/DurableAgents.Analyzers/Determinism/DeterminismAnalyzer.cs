@@ -1,0 +1,217 @@
+using System.Collections.Concurrent;
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Linq;
+using DurableAgents.Analyzers.Infrastructure;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Diagnostics;
+
+namespace DurableAgents.Analyzers.Determinism;
+
+/// <summary>
+/// DA2001–DA2012: non-deterministic code that runs durably, i.e. in a handler of a durable class or in anything it
+/// calls in this compilation (transitively), outside <c>RunAsync</c> delegates and <c>[DurableTool]</c> bodies.
+/// </summary>
+/// <remarks>
+/// Every method body is walked once (an operation-block action) into call-graph nodes. Violations in a handler body
+/// and in its local functions are reported right away (so they show live in the IDE). Violations in helpers need the
+/// whole graph (who calls the helper, and does anyone call it outside a step?), so they are reported from the
+/// compilation-end action, once per location, with the shortest call chain from the first handler (in source order)
+/// that reaches them.
+/// </remarks>
+[DiagnosticAnalyzer(LanguageNames.CSharp)]
+public sealed class DeterminismAnalyzer : DiagnosticAnalyzer
+{
+    private static readonly ImmutableArray<DiagnosticDescriptor> LiveDescriptors = ImmutableArray.Create(
+        DiagnosticDescriptors.NonDeterministicClock,
+        DiagnosticDescriptors.NonDeterministicGuid,
+        DiagnosticDescriptors.NonDeterministicRandom,
+        DiagnosticDescriptors.NonDurableDelay,
+        DiagnosticDescriptors.UnjournaledConcurrency,
+        DiagnosticDescriptors.ConfigureAwaitFalse,
+        DiagnosticDescriptors.TaskCombinatorOverDurableFutures,
+        DiagnosticDescriptors.IoOutsideStep,
+        DiagnosticDescriptors.LlmCallOutsideStep,
+        DiagnosticDescriptors.EnvironmentRead,
+        DiagnosticDescriptors.MutableStaticRead,
+        DiagnosticDescriptors.UnorderedIterationDrivesDurableCalls);
+
+    private static readonly ImmutableDictionary<string, DiagnosticDescriptor> EndDescriptors =
+        LiveDescriptors.ToImmutableDictionary(d => d.Id, DiagnosticDescriptors.AsCompilationEnd);
+
+    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =
+        LiveDescriptors.AddRange(EndDescriptors.Values.OrderBy(d => d.Id, System.StringComparer.Ordinal));
+
+    public override void Initialize(AnalysisContext context)
+    {
+        context.EnableConcurrentExecution();
+        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
+        context.RegisterCompilationStartAction(static start =>
+        {
+            var known = KnownSymbols.Create(start.Compilation);
+            if (known is null)
+            {
+                return;
+            }
+
+            var state = new CompilationState(known, new ApiCatalogue(start.Compilation, known));
+            start.RegisterOperationBlockAction(state.AnalyzeBlock);
+            start.RegisterCompilationEndAction(state.ReportReachableHelpers);
+        });
+    }
+
+    private sealed class CompilationState
+    {
+        private readonly KnownSymbols _known;
+        private readonly ApiCatalogue _catalogue;
+        private readonly ConcurrentDictionary<ISymbol, Node> _nodes = new(SymbolEqualityComparer.Default);
+        private readonly ConcurrentDictionary<IMethodSymbol, HashSet<int>> _stepParameters = new(SymbolEqualityComparer.Default);
+        private readonly ConcurrentDictionary<IMethodSymbol, Location> _entries = new(SymbolEqualityComparer.Default);
+        private readonly ConcurrentDictionary<ISymbol, byte> _reportedLive = new(SymbolEqualityComparer.Default);
+
+        public CompilationState(KnownSymbols known, ApiCatalogue catalogue)
+        {
+            _known = known;
+            _catalogue = catalogue;
+        }
+
+        public void AnalyzeBlock(OperationBlockAnalysisContext context)
+        {
+            if (context.OwningSymbol is not IMethodSymbol method
+                || method.MethodKind is MethodKind.StaticConstructor or MethodKind.Destructor
+                || _known.IsMarkedDeterministic(method)
+                || _known.IsTool(method))
+            {
+                // [Deterministic] members are trusted and tool bodies are steps: no node, so the graph stops here.
+                return;
+            }
+
+            var walker = new BodyWalker(_known, _catalogue, method, context.CancellationToken);
+            foreach (var block in context.OperationBlocks)
+            {
+                walker.Walk(block);
+            }
+
+            foreach (var pair in walker.Nodes)
+            {
+                _nodes[pair.Key] = pair.Value;
+            }
+
+            if (walker.StepParameters.Count > 0)
+            {
+                _stepParameters[method] = walker.StepParameters;
+            }
+
+            if (!_known.IsEntryPoint(method))
+            {
+                return;
+            }
+
+            _entries[method] = method.Locations.FirstOrDefault() ?? Location.None;
+
+            // Report the handler's own body and its local functions/lambdas now: that needs only this block.
+            foreach (var (node, chain) in Reachable(walker.Root, walker.Nodes, within: true))
+            {
+                _reportedLive[node.Symbol] = 0;
+                foreach (var violation in node.Violations)
+                {
+                    context.ReportDiagnostic(Create(violation, violation.Descriptor, chain));
+                }
+            }
+        }
+
+        public void ReportReachableHelpers(CompilationAnalysisContext context)
+        {
+            var visited = new HashSet<ISymbol>(SymbolEqualityComparer.Default);
+            var entries = _entries
+                .OrderBy(e => e.Value.SourceTree?.FilePath, System.StringComparer.Ordinal)
+                .ThenBy(e => e.Value.SourceSpan.Start)
+                .Select(e => e.Key)
+                .ToList();
+            var entrySet = new HashSet<ISymbol>(entries, SymbolEqualityComparer.Default);
+
+            foreach (var entry in entries)
+            {
+                if (!_nodes.TryGetValue(entry, out var root))
+                {
+                    continue;
+                }
+
+                foreach (var (node, chain) in Reachable(root, _nodes, within: false, visited, entrySet))
+                {
+                    if (_reportedLive.ContainsKey(node.Symbol))
+                    {
+                        continue;
+                    }
+
+                    foreach (var violation in node.Violations)
+                    {
+                        context.ReportDiagnostic(Create(violation, EndDescriptors[violation.Descriptor.Id], chain));
+                    }
+                }
+            }
+        }
+
+        /// <summary>
+        /// Breadth-first walk of the nodes <paramref name="root"/> runs durably, with the call chain to each.
+        /// With <paramref name="within"/> only the nodes of the root's own block are followed, and conditional
+        /// edges (delegates handed to other methods) are left to the compilation-end pass.
+        /// </summary>
+        private IEnumerable<(Node Node, string Chain)> Reachable(
+            Node root,
+            IReadOnlyDictionary<ISymbol, Node> nodes,
+            bool within,
+            HashSet<ISymbol>? visited = null,
+            HashSet<ISymbol>? otherEntries = null)
+        {
+            visited ??= new HashSet<ISymbol>(SymbolEqualityComparer.Default);
+            if (!visited.Add(root.Symbol))
+            {
+                yield break;
+            }
+
+            var queue = new Queue<(Node, string)>();
+            queue.Enqueue((root, root.Display));
+            while (queue.Count > 0)
+            {
+                var (node, chain) = queue.Dequeue();
+                yield return (node, chain);
+                foreach (var edge in node.Edges)
+                {
+                    if (edge.UnlessStepParameterOf is { } wrapper)
+                    {
+                        if (within)
+                        {
+                            continue;
+                        }
+
+                        if (_stepParameters.TryGetValue(wrapper, out var ordinals) && ordinals.Contains(edge.Ordinal))
+                        {
+                            continue; // the callee runs this delegate as a step
+                        }
+                    }
+
+                    if (otherEntries is not null && otherEntries.Contains(edge.Target))
+                    {
+                        continue; // another handler: checked from its own root
+                    }
+
+                    if (!nodes.TryGetValue(edge.Target, out var next) || !visited.Add(edge.Target))
+                    {
+                        continue;
+                    }
+
+                    queue.Enqueue((next, chain + " → " + next.Display));
+                }
+            }
+        }
+
+        private static Diagnostic Create(Violation violation, DiagnosticDescriptor descriptor, string chain)
+        {
+            var properties = ImmutableDictionary<string, string?>.Empty.Add("Api", violation.Api);
+            return violation.Extra is null
+                ? Diagnostic.Create(descriptor, violation.Location, properties, violation.Api, chain)
+                : Diagnostic.Create(descriptor, violation.Location, properties, violation.Api, chain, violation.Extra);
+        }
+    }
+}

@@ -1,0 +1,278 @@
+using System.Collections.Immutable;
+using Microsoft.CodeAnalysis;
+
+namespace DurableAgents.Analyzers;
+
+/// <summary>
+/// Every descriptor of the DurableAgents analyzers. Severities are defaults: override per rule in
+/// <c>.editorconfig</c> (<c>dotnet_diagnostic.DA2001.severity = error</c>).
+/// </summary>
+public static class DiagnosticDescriptors
+{
+    private static DiagnosticDescriptor Create(
+        string id,
+        string category,
+        DiagnosticSeverity severity,
+        string title,
+        string message,
+        string description) =>
+        new(
+            id,
+            title,
+            message,
+            category,
+            severity,
+            isEnabledByDefault: true,
+            description: description,
+            helpLinkUri: RuleIds.HelpLink(id));
+
+    // ---------------------------------------------------------------- Declaration (DA1xxx)
+
+    public static readonly DiagnosticDescriptor DurableClassMustBePartial = Create(
+        RuleIds.DurableClassMustBePartial,
+        RuleCategories.Declaration,
+        DiagnosticSeverity.Error,
+        "Durable class must be partial",
+        "'{0}' is marked [{1}] but {2} is not partial; the generator adds the handler code to it",
+        "The source generator completes a [Service], [VirtualObject], [Workflow] or [DurableAgent] class with a second partial declaration. The class and every type that contains it must be declared partial.");
+
+    public static readonly DiagnosticDescriptor InvalidHandlerSignature = Create(
+        RuleIds.InvalidHandlerSignature,
+        RuleCategories.Declaration,
+        DiagnosticSeverity.Error,
+        "Invalid handler signature",
+        "Handler '{0}' has an invalid signature: {1}",
+        "A handler takes the context that matches its class kind (or none) plus at most one input, and returns Task, Task<T>, ValueTask or ValueTask<T>.");
+
+    public static readonly DiagnosticDescriptor DuplicateHandlerOrToolName = Create(
+        RuleIds.DuplicateHandlerOrToolName,
+        RuleCategories.Declaration,
+        DiagnosticSeverity.Error,
+        "Duplicate handler or tool name",
+        "{0} name '{1}' of '{2}' is already used by '{3}'",
+        "Restate routes invocations by handler name, and the model calls tools by name, so names must be unique within a class. Overloads, and methods that differ only by an Async suffix or by case, map to the same name.");
+
+    public static readonly DiagnosticDescriptor TypeNotJsonSerializable = Create(
+        RuleIds.TypeNotJsonSerializable,
+        RuleCategories.Declaration,
+        DiagnosticSeverity.Warning,
+        "Handler or tool type cannot be serialized",
+        "{0} of '{1}' has type '{2}', which System.Text.Json cannot serialize: {3}",
+        "Handler and tool inputs and results are journaled and sent as JSON. Delegates, pointers, ref structs, reflection types, multi-dimensional arrays, open type parameters and classes without a usable constructor fail at run time.");
+
+    public static readonly DiagnosticDescriptor ToolWithoutDescription = Create(
+        RuleIds.ToolWithoutDescription,
+        RuleCategories.Declaration,
+        DiagnosticSeverity.Info,
+        "Durable tool has no description",
+        "Tool '{0}' has no description; set [DurableTool(Description = \"...\")], add [Description] or an XML <summary> so the model knows when to call it",
+        "The model chooses tools from their names and descriptions; a tool without a description is called less reliably.");
+
+    public static readonly DiagnosticDescriptor HandlerOutsideDurableClass = Create(
+        RuleIds.HandlerOutsideDurableClass,
+        RuleCategories.Declaration,
+        DiagnosticSeverity.Warning,
+        "Handler or tool attribute on a class the generator ignores",
+        "'{0}' is marked [{1}] but its class is not marked {2}; the generator ignores it",
+        "[Handler] and [SharedHandler] only take effect in a [Service], [VirtualObject], [Workflow] or [DurableAgent] class, and [DurableTool] only in a [DurableAgent] class.");
+
+    // ---------------------------------------------------------------- Determinism (DA2xxx)
+
+    public static readonly DiagnosticDescriptor NonDeterministicClock = Create(
+        RuleIds.NonDeterministicClock,
+        RuleCategories.Determinism,
+        DiagnosticSeverity.Warning,
+        "Wall-clock read outside a step",
+        "{0} in {1} reads the clock, which returns a different value on replay; use 'await ctx.NowAsync()'",
+        "Code outside RunAsync runs again on every replay. A clock read returns a new value each time, so decisions based on it can take a different path than the journal recorded. The context's NowAsync journals the time once.");
+
+    public static readonly DiagnosticDescriptor NonDeterministicGuid = Create(
+        RuleIds.NonDeterministicGuid,
+        RuleCategories.Determinism,
+        DiagnosticSeverity.Warning,
+        "Random GUID outside a step",
+        "{0} in {1} returns a different GUID on replay; use 'ctx.NewGuid()'",
+        "A GUID generated outside a step differs on every replay; ctx.NewGuid() derives it from the invocation's journaled seed.");
+
+    public static readonly DiagnosticDescriptor NonDeterministicRandom = Create(
+        RuleIds.NonDeterministicRandom,
+        RuleCategories.Determinism,
+        DiagnosticSeverity.Warning,
+        "Unseeded random source outside a step",
+        "{0} in {1} is not seeded by the invocation, so replay sees other numbers; use 'ctx.Random'",
+        "new Random(), Random.Shared and RandomNumberGenerator produce different values on replay; ctx.Random is seeded by Restate and repeats the same sequence.");
+
+    public static readonly DiagnosticDescriptor NonDurableDelay = Create(
+        RuleIds.NonDurableDelay,
+        RuleCategories.Determinism,
+        DiagnosticSeverity.Warning,
+        "In-process delay or timer in durable code",
+        "{0} in {1} waits in process: the wait is lost on restart and holds the invocation open; use 'await ctx.SleepAsync(...)'",
+        "Task.Delay, Thread.Sleep and timers are not journaled: a restart starts the wait over, and the invocation cannot suspend. ctx.SleepAsync is a durable timer kept by Restate.");
+
+    public static readonly DiagnosticDescriptor UnjournaledConcurrency = Create(
+        RuleIds.UnjournaledConcurrency,
+        RuleCategories.Determinism,
+        DiagnosticSeverity.Warning,
+        "Background or parallel work outside a step",
+        "{0} in {1} runs code on other threads outside the journal; durable operations from there interleave differently on replay",
+        "Durable operations must be issued in the same order on every replay. Work started with Task.Run, TaskFactory.StartNew, new Thread, ThreadPool or Parallel runs concurrently with the handler, so its order is not deterministic. Run side effects in ctx.RunAsync and combine durable futures with ctx.WhenAll/ctx.WhenAny.");
+
+    public static readonly DiagnosticDescriptor ConfigureAwaitFalse = Create(
+        RuleIds.ConfigureAwaitFalse,
+        RuleCategories.Determinism,
+        DiagnosticSeverity.Warning,
+        "ConfigureAwait(false) in durable code",
+        "{0} in {1} resumes durable code on an arbitrary thread-pool thread; remove it",
+        "Handler code between durable awaits must run in the invocation's order. ConfigureAwait(false) lets the continuation run concurrently with the SDK's own processing.");
+
+    public static readonly DiagnosticDescriptor TaskCombinatorOverDurableFutures = Create(
+        RuleIds.TaskCombinatorOverDurableFutures,
+        RuleCategories.Determinism,
+        DiagnosticSeverity.Warning,
+        "Task.WhenAll/WhenAny over durable futures",
+        "{0} in {1} combines durable futures as tasks, so which one completed first is not journaled; use 'ctx.{2}(...)'",
+        "Task.WhenAny picks the first task to finish in this process, which can differ on replay. ctx.WhenAll and ctx.WhenAny are journaled combinators that resolve in journal order.");
+
+    public static readonly DiagnosticDescriptor IoOutsideStep = Create(
+        RuleIds.IoOutsideStep,
+        RuleCategories.Determinism,
+        DiagnosticSeverity.Warning,
+        "I/O outside a step",
+        "{0} in {1} performs I/O outside a step: it runs again on every replay and may return something else; wrap it in 'ctx.RunAsync'",
+        "Network, file, process, database and console I/O is a side effect whose result is not journaled unless it runs in ctx.RunAsync.");
+
+    public static readonly DiagnosticDescriptor LlmCallOutsideStep = Create(
+        RuleIds.LlmCallOutsideStep,
+        RuleCategories.Determinism,
+        DiagnosticSeverity.Warning,
+        "Model or AI-function call outside a step",
+        "{0} in {1} calls a model or tool outside a step: it is paid for again on every replay and may answer differently; wrap it in 'ctx.RunAsync' or use the durable chat client",
+        "IChatClient responses and AIFunction results are not deterministic. Outside a step they are requested again on replay and can send the handler down a different path.");
+
+    public static readonly DiagnosticDescriptor EnvironmentRead = Create(
+        RuleIds.EnvironmentRead,
+        RuleCategories.Determinism,
+        DiagnosticSeverity.Info,
+        "Environment variable read outside a step",
+        "{0} in {1} reads the process environment, which can differ on the replica that replays; read it in a step or pass it as input",
+        "A replay may run in another process or deployment with different environment variables.");
+
+    public static readonly DiagnosticDescriptor MutableStaticRead = Create(
+        RuleIds.MutableStaticRead,
+        RuleCategories.Determinism,
+        DiagnosticSeverity.Info,
+        "Mutable static field read outside a step",
+        "{0} in {1} reads a mutable static field, whose value is not journaled and can differ on replay",
+        "Static fields live in one process; a replay after a restart or on another replica sees a different value.");
+
+    public static readonly DiagnosticDescriptor UnorderedIterationDrivesDurableCalls = Create(
+        RuleIds.UnorderedIterationDrivesDurableCalls,
+        RuleCategories.Determinism,
+        DiagnosticSeverity.Info,
+        "Hash-ordered iteration decides the order of durable calls",
+        "{0} in {1} iterates a hash-ordered collection and issues durable operations in that order; iterate a sorted sequence",
+        "Durable operations must be issued in the same order on replay. The enumeration order of hash-based collections is an implementation detail (and for concurrent collections depends on per-process string hashing).");
+
+    // ---------------------------------------------------------------- Context usage (DA3xxx)
+
+    public static readonly DiagnosticDescriptor ContextUsedInsideStep = Create(
+        RuleIds.ContextUsedInsideStep,
+        RuleCategories.Context,
+        DiagnosticSeverity.Warning,
+        "Durable context used inside a step",
+        "'{0}' is used inside a RunAsync delegate; durable operations cannot run inside a step",
+        "A step's body runs once and only its result is journaled. Durable operations issued from inside it are not part of the handler's journal order and fail or diverge on replay. Move them outside the step.");
+
+    public static readonly DiagnosticDescriptor CapturedVariableMutatedInsideStep = Create(
+        RuleIds.CapturedVariableMutatedInsideStep,
+        RuleCategories.Context,
+        DiagnosticSeverity.Warning,
+        "Captured variable mutated inside a step",
+        "'{0}' is declared outside the RunAsync delegate and changed inside it; on replay the step does not run and the change is lost; return the value from the step instead",
+        "On replay RunAsync returns the journaled result without running the delegate, so side effects on captured variables happen only on the first execution.");
+
+    public static readonly DiagnosticDescriptor BlockingWaitOnDurableFuture = Create(
+        RuleIds.BlockingWaitOnDurableFuture,
+        RuleCategories.Context,
+        DiagnosticSeverity.Error,
+        "Blocking wait on a durable future",
+        "{0} blocks on a durable future; await it instead",
+        "A durable future completes only when the SDK processes the journal, which the blocked thread prevents; the SDK throws when a future is read before it completes.");
+
+    public static readonly DiagnosticDescriptor AsyncVoidHandler = Create(
+        RuleIds.AsyncVoidHandler,
+        RuleCategories.Context,
+        DiagnosticSeverity.Error,
+        "Async void handler or tool",
+        "'{0}' is async void; handlers and tools must return Task or ValueTask so the SDK can await them",
+        "The SDK cannot observe completion or failure of an async void method: its result is never journaled and its exceptions crash the process.");
+
+    public static readonly DiagnosticDescriptor CatchSwallowsSdkExceptions = Create(
+        RuleIds.CatchSwallowsSdkExceptions,
+        RuleCategories.Context,
+        DiagnosticSeverity.Warning,
+        "Catch swallows the SDK's suspension exceptions",
+        "This catch clause can swallow InvocationClosedException and CancelledException thrown at durable awaits; rethrow, or catch a narrower type or use a 'when' filter",
+        "The SDK unwinds handler code with InvocationClosedException when an attempt ends (suspension, retry, journal mismatch) and signals cancellation with CancelledException. Swallowing them runs code whose outcome is already decided.");
+
+    public static readonly DiagnosticDescriptor DurableFutureNotAwaited = Create(
+        RuleIds.DurableFutureNotAwaited,
+        RuleCategories.Context,
+        DiagnosticSeverity.Warning,
+        "Durable future never awaited",
+        "The durable future returned by '{0}' is never awaited; its failure is lost and the handler may finish before it",
+        "A durable operation whose future is dropped still creates a journal entry, but the handler does not wait for it or observe its failure. Await it, or combine it with ctx.WhenAll.");
+
+    public static readonly DiagnosticDescriptor StateWriteInSharedHandler = Create(
+        RuleIds.StateWriteInSharedHandler,
+        RuleCategories.Context,
+        DiagnosticSeverity.Error,
+        "State write in a shared handler",
+        "'{0}' writes state in shared handler '{1}'; shared handlers run concurrently and may only read state",
+        "Shared handlers of Virtual Objects and Workflows run concurrently with the exclusive handler of the same key and get read-only state access.");
+
+    /// <summary>All descriptors, for tests and documentation checks.</summary>
+    public static ImmutableArray<DiagnosticDescriptor> All { get; } = ImmutableArray.Create(
+        DurableClassMustBePartial,
+        InvalidHandlerSignature,
+        DuplicateHandlerOrToolName,
+        TypeNotJsonSerializable,
+        ToolWithoutDescription,
+        HandlerOutsideDurableClass,
+        NonDeterministicClock,
+        NonDeterministicGuid,
+        NonDeterministicRandom,
+        NonDurableDelay,
+        UnjournaledConcurrency,
+        ConfigureAwaitFalse,
+        TaskCombinatorOverDurableFutures,
+        IoOutsideStep,
+        LlmCallOutsideStep,
+        EnvironmentRead,
+        MutableStaticRead,
+        UnorderedIterationDrivesDurableCalls,
+        ContextUsedInsideStep,
+        CapturedVariableMutatedInsideStep,
+        BlockingWaitOnDurableFuture,
+        AsyncVoidHandler,
+        CatchSwallowsSdkExceptions,
+        DurableFutureNotAwaited,
+        StateWriteInSharedHandler);
+
+    /// <summary>
+    /// The same rule reported from the compilation-end action (a violation in a helper reached through the call graph).
+    /// Roslyn requires the <c>CompilationEnd</c> tag on descriptors reported there (RS1037).
+    /// </summary>
+    internal static DiagnosticDescriptor AsCompilationEnd(DiagnosticDescriptor d) =>
+        new(
+            d.Id,
+            d.Title,
+            d.MessageFormat,
+            d.Category,
+            d.DefaultSeverity,
+            d.IsEnabledByDefault,
+            d.Description,
+            d.HelpLinkUri,
+            WellKnownDiagnosticTags.CompilationEnd);
+}

@@ -1,0 +1,56 @@
+namespace DurableAgents.Analyzers;
+
+/// <summary>
+/// Every diagnostic id in one place. Ranges: <c>DA1xxx</c> declaration, <c>DA2xxx</c> determinism (code outside
+/// durable steps), <c>DA3xxx</c> context usage. Ids are never reused; a retired rule keeps its number.
+/// </summary>
+public static class RuleIds
+{
+    // Declaration
+    public const string DurableClassMustBePartial = "DA1001";
+    public const string InvalidHandlerSignature = "DA1002";
+    public const string DuplicateHandlerOrToolName = "DA1003";
+    public const string TypeNotJsonSerializable = "DA1004";
+    public const string ToolWithoutDescription = "DA1005";
+    public const string HandlerOutsideDurableClass = "DA1006";
+
+    // Determinism
+    public const string NonDeterministicClock = "DA2001";
+    public const string NonDeterministicGuid = "DA2002";
+    public const string NonDeterministicRandom = "DA2003";
+    public const string NonDurableDelay = "DA2004";
+    public const string UnjournaledConcurrency = "DA2005";
+    public const string ConfigureAwaitFalse = "DA2006";
+    public const string TaskCombinatorOverDurableFutures = "DA2007";
+    public const string IoOutsideStep = "DA2008";
+    public const string LlmCallOutsideStep = "DA2009";
+    public const string EnvironmentRead = "DA2010";
+    public const string MutableStaticRead = "DA2011";
+    public const string UnorderedIterationDrivesDurableCalls = "DA2012";
+
+    // Context usage
+    public const string ContextUsedInsideStep = "DA3001";
+    public const string CapturedVariableMutatedInsideStep = "DA3002";
+    public const string BlockingWaitOnDurableFuture = "DA3003";
+    public const string AsyncVoidHandler = "DA3004";
+    public const string CatchSwallowsSdkExceptions = "DA3005";
+    public const string DurableFutureNotAwaited = "DA3006";
+    public const string StateWriteInSharedHandler = "DA3007";
+
+    /// <summary>
+    /// Where the rule pages live, relative to the repository root. The repository has no public URL yet; when it does,
+    /// change this one constant (a test pins every descriptor's help link to <c>{HelpLinkBase}{id}.md</c>).
+    /// </summary>
+    public const string HelpLinkBase = "docs/rules/";
+
+    /// <summary>The documentation page of a rule (the descriptors' help link).</summary>
+    public static string HelpLink(string id) => HelpLinkBase + id + ".md";
+}
+
+/// <summary>Diagnostic categories (the <c>Category</c> column of the release-tracking files).</summary>
+public static class RuleCategories
+{
+    public const string Declaration = "DurableAgents.Declaration";
+    public const string Determinism = "DurableAgents.Determinism";
+    public const string Context = "DurableAgents.Context";
+}
