@@ -87,7 +87,8 @@ internal static class ServiceEmitter
         var args = h.TakesContext ? "context" : "";
         if (h.InputType is { } inputType)
         {
-            w.Line("var request = " + Names.JsonSerde + ".Deserialize<" + inputType + ">(input, " + Names.TypeInfo(inputType, "context.JsonOptions") + ");");
+            var deserialize = Names.JsonSerde + ".Deserialize<" + inputType + ">(input, " + Names.TypeInfo(inputType, "context.JsonOptions") + ")";
+            w.Line("var request = " + (h.InputDefault is { } fallback ? "input.IsEmpty ? " + fallback + " : " + deserialize : deserialize) + ";");
             args = args.Length == 0 ? "request" : args + ", request";
         }
 

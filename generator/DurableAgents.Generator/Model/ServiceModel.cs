@@ -86,6 +86,7 @@ internal enum ReturnKind
 /// <param name="TakesContext">Whether the first parameter is a context.</param>
 /// <param name="InputType">The <c>global::</c> input type (with nullable annotation), or null when the handler takes no input.</param>
 /// <param name="InputRequired">Whether an input body is required.</param>
+/// <param name="InputDefault">The C# expression used for an absent body when the input parameter has a default value, else null.</param>
 /// <param name="InputSchema">The input JSON Schema, or null.</param>
 /// <param name="OutputType">The <c>global::</c> output type, or null for <c>Task</c>/<c>ValueTask</c>.</param>
 /// <param name="OutputSchema">The output JSON Schema, or null.</param>
@@ -99,6 +100,7 @@ internal sealed record HandlerModel(
     bool TakesContext,
     string? InputType,
     bool InputRequired,
+    string? InputDefault,
     string? InputSchema,
     string? OutputType,
     string? OutputSchema,

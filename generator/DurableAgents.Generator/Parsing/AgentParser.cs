@@ -111,7 +111,7 @@ internal static class AgentParser
             }
 
             var isRequired = !p.HasExplicitDefaultValue;
-            var defaultValue = p.HasExplicitDefaultValue ? DefaultLiteral(p, type) : "default!";
+            var defaultValue = p.HasExplicitDefaultValue ? SymbolHelpers.DefaultLiteral(p, type) : "default!";
             if (defaultValue is null)
             {
                 return null;
@@ -188,22 +188,5 @@ internal static class AgentParser
         }
 
         return ServiceParser.IsSerializable(returnType) ? (ReturnKind.Value, returnType.ToFullyQualified()) : (null, null);
-    }
-
-    /// <summary>The C# expression of an optional parameter's default value, or null when it cannot be written.</summary>
-    private static string? DefaultLiteral(IParameterSymbol p, string type)
-    {
-        var value = p.ExplicitDefaultValue;
-        if (value is null)
-        {
-            return "default(" + type + ")";
-        }
-
-        return value switch
-        {
-            string or char or bool or byte or sbyte or short or ushort or int or uint or long or ulong or float or double or decimal
-                => "(" + type + ")(" + SymbolDisplay.FormatPrimitive(value, quoteStrings: true, useHexadecimalNumbers: false) + ")",
-            _ => null,
-        };
     }
 }

@@ -242,7 +242,17 @@ internal static class ServiceParser
         }
 
         cancellationToken.ThrowIfCancellationRequested();
-        var inputNullable = input is not null && (JsonSchemaBuilder.IsNullable(input.Type) || input.HasExplicitDefaultValue);
+        var inputNullable = input is not null && JsonSchemaBuilder.IsNullable(input.Type);
+        string? inputDefault = null;
+        if (input is { HasExplicitDefaultValue: true })
+        {
+            inputDefault = SymbolHelpers.DefaultLiteral(input, input.Type.ToFullyQualified());
+            if (inputDefault is null)
+            {
+                return null;
+            }
+        }
+
         return new HandlerModel(
             name,
             Naming.Identifier(method.Name),
@@ -251,7 +261,8 @@ internal static class ServiceParser
             kind,
             takesContext,
             input?.Type.ToFullyQualified(),
-            input is not null && !inputNullable,
+            input is not null && !inputNullable && inputDefault is null,
+            inputDefault,
             input is null ? null : JsonSchemaBuilder.Build(input.Type, inputNullable, cancellationToken),
             output?.ToFullyQualified(),
             output is null ? null : JsonSchemaBuilder.Build(output, JsonSchemaBuilder.IsNullable(output), cancellationToken),

@@ -160,4 +160,21 @@ internal static class SymbolHelpers
     /// <summary>All members with the given attribute, in declaration order.</summary>
     public static IEnumerable<IMethodSymbol> MethodsWith(INamedTypeSymbol type, params string[] attributeNames)
         => type.GetMembers().OfType<IMethodSymbol>().Where(m => attributeNames.Any(a => m.FindAttribute(a) is not null));
+
+    /// <summary>The C# expression of an optional parameter's default value, or null when it cannot be written.</summary>
+    public static string? DefaultLiteral(IParameterSymbol p, string type)
+    {
+        var value = p.ExplicitDefaultValue;
+        if (value is null)
+        {
+            return "default(" + type + ")";
+        }
+
+        return value switch
+        {
+            string or char or bool or byte or sbyte or short or ushort or int or uint or long or ulong or float or double or decimal
+                => "(" + type + ")(" + SymbolDisplay.FormatPrimitive(value, quoteStrings: true, useHexadecimalNumbers: false) + ")",
+            _ => null,
+        };
+    }
 }
