@@ -76,6 +76,22 @@ public static class DiagnosticDescriptors
         "'{0}' is marked [{1}] but its class is not marked {2}; the generator ignores it",
         "[Handler] and [SharedHandler] only take effect in a [Service], [VirtualObject], [Workflow] or [DurableAgent] class, and [DurableTool] only in a [DurableAgent] class.");
 
+    public static readonly DiagnosticDescriptor InvalidDurableClass = Create(
+        RuleIds.InvalidDurableClass,
+        RuleCategories.Declaration,
+        DiagnosticSeverity.Error,
+        "Invalid durable class",
+        "'{0}' cannot be a durable class: {1}",
+        "The generator only handles non-generic, non-abstract, non-file-local classes with exactly one of [Service], [VirtualObject], [Workflow] or [DurableAgent], and a workflow with exactly one run handler; for anything else it emits nothing.");
+
+    public static readonly DiagnosticDescriptor InvalidToolSignature = Create(
+        RuleIds.InvalidToolSignature,
+        RuleCategories.Declaration,
+        DiagnosticSeverity.Error,
+        "Invalid durable tool signature",
+        "Tool '{0}' has an invalid signature: {1}",
+        "A durable tool is a non-generic, non-abstract method whose parameters are JSON values (plus an optional CancellationToken), passed by value, and whose result is a JSON value, Task, Task<T>, ValueTask or ValueTask<T>.");
+
     // ---------------------------------------------------------------- Determinism (DA2xxx)
 
     public static readonly DiagnosticDescriptor NonDeterministicClock = Create(
@@ -240,6 +256,8 @@ public static class DiagnosticDescriptors
         TypeNotJsonSerializable,
         ToolWithoutDescription,
         HandlerOutsideDurableClass,
+        InvalidDurableClass,
+        InvalidToolSignature,
         NonDeterministicClock,
         NonDeterministicGuid,
         NonDeterministicRandom,

@@ -13,6 +13,8 @@ public static class RuleIds
     public const string TypeNotJsonSerializable = "DA1004";
     public const string ToolWithoutDescription = "DA1005";
     public const string HandlerOutsideDurableClass = "DA1006";
+    public const string InvalidDurableClass = "DA1007";
+    public const string InvalidToolSignature = "DA1008";
 
     // Determinism
     public const string NonDeterministicClock = "DA2001";

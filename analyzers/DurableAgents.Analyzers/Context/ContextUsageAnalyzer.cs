@@ -1,0 +1,407 @@
+using System.Collections.Immutable;
+using System.Linq;
+using DurableAgents.Analyzers.Infrastructure;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Diagnostics;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace DurableAgents.Analyzers.Context;
+
+/// <summary>
+/// DA3001–DA3007: misuse of the durable context and its futures. These rules are local (the types tell what is
+/// durable), so they apply wherever the code is, not only in code reachable from a handler.
+/// </summary>
+[DiagnosticAnalyzer(LanguageNames.CSharp)]
+public sealed class ContextUsageAnalyzer : DiagnosticAnalyzer
+{
+    // Context members that only read invocation metadata: harmless inside a step.
+    private static readonly ImmutableHashSet<string> MetadataMembers = ImmutableHashSet.Create(
+        "InvocationId", "RequestHeaders", "CancellationToken", "JsonOptions", "IsReplaying", "Key");
+
+    // Mutating members of collections and builders: a captured one changed in a step loses the change on replay.
+    private static readonly ImmutableHashSet<string> MutatingMembers = ImmutableHashSet.Create(
+        "Add", "AddRange", "Insert", "InsertRange", "Remove", "RemoveAt", "RemoveAll", "RemoveRange", "Clear",
+        "Push", "Pop", "Enqueue", "Dequeue", "TryAdd", "TryRemove", "TryUpdate", "AddOrUpdate", "GetOrAdd",
+        "Append", "AppendLine", "AppendFormat", "Sort", "Reverse");
+
+    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(
+        DiagnosticDescriptors.ContextUsedInsideStep,
+        DiagnosticDescriptors.CapturedVariableMutatedInsideStep,
+        DiagnosticDescriptors.BlockingWaitOnDurableFuture,
+        DiagnosticDescriptors.AsyncVoidHandler,
+        DiagnosticDescriptors.CatchSwallowsSdkExceptions,
+        DiagnosticDescriptors.DurableFutureNotAwaited,
+        DiagnosticDescriptors.StateWriteInSharedHandler);
+
+    public override void Initialize(AnalysisContext context)
+    {
+        context.EnableConcurrentExecution();
+        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
+        context.RegisterCompilationStartAction(static start =>
+        {
+            var known = KnownSymbols.Create(start.Compilation);
+            if (known is null)
+            {
+                return;
+            }
+
+            start.RegisterOperationAction(c => AnalyzeLambda(c, known), OperationKind.AnonymousFunction);
+            start.RegisterOperationAction(c => AnalyzeInvocation(c, known), OperationKind.Invocation);
+            start.RegisterOperationAction(c => AnalyzePropertyReference(c, known), OperationKind.PropertyReference);
+            start.RegisterOperationAction(c => AnalyzeTry(c, known), OperationKind.Try);
+            start.RegisterOperationAction(c => AnalyzeExpressionStatement(c, known), OperationKind.ExpressionStatement);
+            start.RegisterOperationAction(c => AnalyzeDeclarator(c, known), OperationKind.VariableDeclarator);
+            start.RegisterSymbolAction(c => AnalyzeMethod(c, known), SymbolKind.Method);
+        });
+    }
+
+    // ------------------------------------------------------------------ DA3001, DA3002
+
+    private static void AnalyzeLambda(OperationAnalysisContext context, KnownSymbols known)
+    {
+        var lambda = (IAnonymousFunctionOperation)context.Operation;
+        if (!IsStepBody(lambda, known))
+        {
+            return;
+        }
+
+        var span = lambda.Syntax.Span;
+        foreach (var operation in lambda.Body.Descendants())
+        {
+            switch (operation)
+            {
+                case IInvocationOperation invocation when known.IsContextMember(invocation.TargetMethod) && IsOnContext(invocation.Instance, known):
+                    context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.ContextUsedInsideStep, invocation.Syntax.GetLocation(), "ctx." + invocation.TargetMethod.Name));
+                    break;
+                case IPropertyReferenceOperation property when known.IsContextMember(property.Property)
+                                                               && !MetadataMembers.Contains(property.Property.Name)
+                                                               && IsOnContext(property.Instance, known):
+                    context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.ContextUsedInsideStep, property.Syntax.GetLocation(), "ctx." + property.Property.Name));
+                    break;
+                case IAwaitOperation await when known.IsDurableAwaitable(await.Operation.Type) && !IsContextCall(await.Operation, known):
+                    context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.ContextUsedInsideStep, await.Syntax.GetLocation(), "await " + await.Operation.Syntax));
+                    break;
+                case ISimpleAssignmentOperation or ICompoundAssignmentOperation or ICoalesceAssignmentOperation:
+                    ReportCapturedWrite(context, ((IAssignmentOperation)operation).Target, span);
+                    break;
+                case IIncrementOrDecrementOperation increment:
+                    ReportCapturedWrite(context, increment.Target, span);
+                    break;
+                case IArgumentOperation { Parameter.RefKind: RefKind.Ref or RefKind.Out } argument:
+                    ReportCapturedWrite(context, argument.Value, span);
+                    break;
+                case IInvocationOperation invocation when MutatingMembers.Contains(invocation.TargetMethod.Name)
+                                                          && IsCollectionOrBuilder(invocation.TargetMethod.ContainingType):
+                    ReportCapturedWrite(context, invocation.Instance, span);
+                    break;
+            }
+        }
+    }
+
+    /// <summary>The step body of RunAsync: passed inline, or stored in a local that is then passed.</summary>
+    private static bool IsStepBody(IAnonymousFunctionOperation lambda, KnownSymbols known)
+    {
+        if (OperationHelpers.GetEnclosingArgument(lambda) is { } argument)
+        {
+            return IsStepArgument(argument, known);
+        }
+
+        var local = OperationHelpers.GetAssignedLocal(lambda);
+        if (local is null)
+        {
+            return false;
+        }
+
+        IOperation top = lambda;
+        while (top.Parent is not null)
+        {
+            top = top.Parent;
+        }
+
+        foreach (var operation in top.Descendants())
+        {
+            if (operation is ILocalReferenceOperation reference
+                && SymbolEqualityComparer.Default.Equals(reference.Local, local)
+                && OperationHelpers.GetEnclosingArgument(reference) is { } passed
+                && IsStepArgument(passed, known))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static bool IsStepArgument(IArgumentOperation argument, KnownSymbols known) =>
+        argument.Parent is IInvocationOperation invocation
+        && known.IsStepMethod(invocation.TargetMethod)
+        && OperationHelpers.IsDelegateParameter(argument.Parameter);
+
+    /// <summary>The receiver is a context value (not, say, a DurableRandom obtained earlier).</summary>
+    private static bool IsOnContext(IOperation? instance, KnownSymbols known) =>
+        instance is null || known.IsContextType(instance.Type);
+
+    private static bool IsContextCall(IOperation operation, KnownSymbols known) =>
+        OperationHelpers.WalkDownConversion(operation) is IInvocationOperation invocation && known.IsContextMember(invocation.TargetMethod);
+
+    /// <summary>
+    /// Reports a write to <paramref name="target"/> (or through it: a field, property, element or collection of it) when
+    /// the variable at its root is declared outside the step's lambda.
+    /// </summary>
+    private static void ReportCapturedWrite(OperationAnalysisContext context, IOperation? target, Microsoft.CodeAnalysis.Text.TextSpan stepSpan)
+    {
+        if (target is null)
+        {
+            return;
+        }
+
+        var root = OperationHelpers.WalkDownConversion(target);
+        while (true)
+        {
+            if (root is IMemberReferenceOperation { Instance: { } instance })
+            {
+                root = OperationHelpers.WalkDownConversion(instance);
+            }
+            else if (root is IArrayElementReferenceOperation element)
+            {
+                root = OperationHelpers.WalkDownConversion(element.ArrayReference);
+            }
+            else
+            {
+                break;
+            }
+        }
+
+        ISymbol? symbol = root switch
+        {
+            ILocalReferenceOperation local => local.Local,
+            IParameterReferenceOperation parameter => parameter.Parameter,
+            _ => null,
+        };
+        if (symbol is null)
+        {
+            return;
+        }
+
+        foreach (var reference in symbol.DeclaringSyntaxReferences)
+        {
+            if (reference.SyntaxTree == target.Syntax.SyntaxTree && stepSpan.Contains(reference.Span))
+            {
+                return; // declared inside the step: not captured
+            }
+        }
+
+        context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.CapturedVariableMutatedInsideStep, target.Syntax.GetLocation(), symbol.Name));
+    }
+
+    private static bool IsCollectionOrBuilder(INamedTypeSymbol? type)
+    {
+        var ns = type?.ContainingNamespace?.ToDisplayString();
+        return ns is "System.Collections.Generic" or "System.Collections.Concurrent" or "System.Collections.ObjectModel" or "System.Collections"
+            || (ns == "System.Text" && type!.Name == "StringBuilder");
+    }
+
+    // ------------------------------------------------------------------ DA3003, DA3007
+
+    private static void AnalyzeInvocation(OperationAnalysisContext context, KnownSymbols known)
+    {
+        var invocation = (IInvocationOperation)context.Operation;
+        var method = invocation.TargetMethod;
+
+        // DA3003: future.GetAwaiter().GetResult(), future.AsTask().Wait()/.GetAwaiter().GetResult()
+        if (method.Name == "GetResult"
+            && (KnownSymbols.Is(method.ContainingType.OriginalDefinition, known.DurableAwaiter) || KnownSymbols.Is(method.ContainingType.OriginalDefinition, known.DurableAwaiterOfT)))
+        {
+            context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.BlockingWaitOnDurableFuture, invocation.Syntax.GetLocation(), ".GetAwaiter().GetResult()"));
+            return;
+        }
+
+        if (method.Name == "Wait" && invocation.Instance is { } waited && IsDurableAsTask(waited, known))
+        {
+            context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.BlockingWaitOnDurableFuture, invocation.Syntax.GetLocation(), ".Wait()"));
+            return;
+        }
+
+        if (method.Name == "GetResult"
+            && invocation.Instance is IInvocationOperation { TargetMethod.Name: "GetAwaiter", Instance: { } awaited }
+            && IsDurableAsTask(awaited, known))
+        {
+            context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.BlockingWaitOnDurableFuture, invocation.Syntax.GetLocation(), ".GetAwaiter().GetResult()"));
+            return;
+        }
+
+        // DA3007: IObjectContext.Set/Clear/ClearAll in a [SharedHandler]
+        if (method.Name is "Set" or "Clear" or "ClearAll"
+            && KnownSymbols.Is(method.ContainingType.OriginalDefinition, known.IObjectContext)
+            && EnclosingMethod(context.ContainingSymbol) is { } handler
+            && KnownSymbols.HasAttribute(handler, known.SharedHandlerAttribute))
+        {
+            context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.StateWriteInSharedHandler, invocation.Syntax.GetLocation(), "ctx." + method.Name, handler.Name));
+        }
+    }
+
+    private static void AnalyzePropertyReference(OperationAnalysisContext context, KnownSymbols known)
+    {
+        var property = (IPropertyReferenceOperation)context.Operation;
+        if (property.Property.Name == "Result" && property.Instance is { } instance && IsDurableAsTask(instance, known))
+        {
+            context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.BlockingWaitOnDurableFuture, property.Syntax.GetLocation(), ".Result"));
+        }
+    }
+
+    /// <summary><c>future.AsTask()</c>, or a local initialized with it.</summary>
+    private static bool IsDurableAsTask(IOperation operation, KnownSymbols known)
+    {
+        operation = OperationHelpers.WalkDownConversion(operation);
+        if (operation is IInvocationOperation { TargetMethod.Name: "AsTask", Instance: { } instance })
+        {
+            return known.IsDurableAwaitable(instance.Type);
+        }
+
+        if (operation is ILocalReferenceOperation local)
+        {
+            foreach (var reference in local.Local.DeclaringSyntaxReferences)
+            {
+                if (reference.GetSyntax() is VariableDeclaratorSyntax { Initializer.Value: { } initializer }
+                    && operation.SemanticModel?.GetOperation(initializer) is { } value
+                    && OperationHelpers.WalkDownConversion(value) is IInvocationOperation { TargetMethod.Name: "AsTask", Instance: { } source })
+                {
+                    return known.IsDurableAwaitable(source.Type);
+                }
+            }
+        }
+
+        return false;
+    }
+
+    private static IMethodSymbol? EnclosingMethod(ISymbol? symbol)
+    {
+        while (symbol is IMethodSymbol { MethodKind: MethodKind.LocalFunction or MethodKind.AnonymousFunction })
+        {
+            symbol = symbol.ContainingSymbol;
+        }
+
+        return symbol as IMethodSymbol;
+    }
+
+    // ------------------------------------------------------------------ DA3004
+
+    private static void AnalyzeMethod(SymbolAnalysisContext context, KnownSymbols known)
+    {
+        var method = (IMethodSymbol)context.Symbol;
+        if (!method.IsAsync || !method.ReturnsVoid)
+        {
+            return;
+        }
+
+        if (known.IsHandler(method) || known.IsTool(method) || known.IsEntryPoint(method))
+        {
+            context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.AsyncVoidHandler, method.Locations.FirstOrDefault(), method.Name));
+        }
+    }
+
+    // ------------------------------------------------------------------ DA3005
+
+    private static void AnalyzeTry(OperationAnalysisContext context, KnownSymbols known)
+    {
+        var tryOperation = (ITryOperation)context.Operation;
+        if (tryOperation.Catches.IsEmpty || !ContainsDurableAwait(tryOperation.Body, known))
+        {
+            return;
+        }
+
+        foreach (var clause in tryOperation.Catches)
+        {
+            if (clause.Filter is not null || !Catches(clause.ExceptionType, known) || Rethrows(clause.Handler))
+            {
+                continue;
+            }
+
+            var location = clause.Syntax is CatchClauseSyntax syntax
+                ? (syntax.Declaration?.GetLocation() ?? syntax.CatchKeyword.GetLocation())
+                : clause.Syntax.GetLocation();
+            context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.CatchSwallowsSdkExceptions, location));
+        }
+    }
+
+    /// <summary>A catch-all, or a catch of InvocationClosedException itself. (Catching TerminalException is the saga pattern.)</summary>
+    private static bool Catches(ITypeSymbol? exceptionType, KnownSymbols known) =>
+        known.IsCatchAll(exceptionType) || KnownSymbols.Is(exceptionType, known.InvocationClosedException);
+
+    private static bool Rethrows(IBlockOperation handler)
+    {
+        foreach (var operation in handler.Descendants())
+        {
+            if (operation is IThrowOperation)
+            {
+                return true;
+            }
+
+            if (operation is IAnonymousFunctionOperation or ILocalFunctionOperation)
+            {
+                continue;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>An await of a durable future, a context call, or a call that is handed the context (a durable helper).</summary>
+    private static bool ContainsDurableAwait(IOperation body, KnownSymbols known)
+    {
+        foreach (var operation in body.Descendants())
+        {
+            switch (operation)
+            {
+                case IAwaitOperation await when known.IsDurableAwaitable(await.Operation.Type):
+                    return true;
+                case IInvocationOperation invocation when known.IsContextMember(invocation.TargetMethod):
+                    return true;
+                case IArgumentOperation argument when known.IsContextType(argument.Value.Type):
+                    return true;
+            }
+        }
+
+        return false;
+    }
+
+    // ------------------------------------------------------------------ DA3006
+
+    private static void AnalyzeExpressionStatement(OperationAnalysisContext context, KnownSymbols known)
+    {
+        var statement = (IExpressionStatementOperation)context.Operation;
+        if (statement.Operation is IInvocationOperation invocation && known.IsDurableFuture(invocation.Type))
+        {
+            context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.DurableFutureNotAwaited, invocation.Syntax.GetLocation(), invocation.TargetMethod.Name));
+        }
+    }
+
+    private static void AnalyzeDeclarator(OperationAnalysisContext context, KnownSymbols known)
+    {
+        var declarator = (IVariableDeclaratorOperation)context.Operation;
+        if (declarator.Initializer?.Value is not { } value
+            || OperationHelpers.WalkDownConversion(value) is not IInvocationOperation invocation
+            || !known.IsDurableFuture(invocation.Type))
+        {
+            return;
+        }
+
+        var local = declarator.Symbol;
+        IOperation top = declarator;
+        while (top.Parent is not null)
+        {
+            top = top.Parent;
+        }
+
+        foreach (var operation in top.Descendants())
+        {
+            if (operation is ILocalReferenceOperation reference && SymbolEqualityComparer.Default.Equals(reference.Local, local))
+            {
+                return;
+            }
+        }
+
+        context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.DurableFutureNotAwaited, invocation.Syntax.GetLocation(), invocation.TargetMethod.Name));
+    }
+}

@@ -1,0 +1,254 @@
+using VerifyCS = DurableAgents.Analyzers.Tests.Verifiers.AnalyzerVerifier<DurableAgents.Analyzers.Context.ContextUsageAnalyzer>;
+
+namespace DurableAgents.Analyzers.Tests.Context;
+
+public class ContextUsageTests
+{
+    [Test]
+    public async Task EmptyCodeWithNoRuntimeHasNoDiagnostics()
+    {
+        await VerifyCS.VerifyWithoutRuntimeAsync("""
+            public class Plain
+            {
+                public async void Fire() { try { await Task.Yield(); } catch { } }
+            }
+            """);
+    }
+
+    [Test]
+    public async Task ContextUsedInsideAStepIsReported()
+    {
+        await VerifyCS.VerifyAsync("""
+            [Service]
+            public partial class Svc
+            {
+                [Handler]
+                public async Task<int> Run(IContext ctx)
+                {
+                    var other = ctx.SleepAsync(TimeSpan.FromSeconds(1));
+                    return await ctx.RunAsync("outer", async ct =>
+                    {
+                        await {|#0:ctx.SleepAsync(TimeSpan.FromSeconds(1))|};
+                        var id = {|#1:ctx.NewGuid()|};
+                        {|#2:await other|};
+                        var ok = ctx.InvocationId.Length + ctx.CancellationToken.GetHashCode();
+                        return {|#3:ctx.Random|}.Next(10) + ok;
+                    });
+                }
+            }
+            """,
+            VerifyCS.Diagnostic(RuleIds.ContextUsedInsideStep).WithLocation(0).WithArguments("ctx.SleepAsync"),
+            VerifyCS.Diagnostic(RuleIds.ContextUsedInsideStep).WithLocation(1).WithArguments("ctx.NewGuid"),
+            VerifyCS.Diagnostic(RuleIds.ContextUsedInsideStep).WithLocation(2).WithArguments("await other"),
+            VerifyCS.Diagnostic(RuleIds.ContextUsedInsideStep).WithLocation(3).WithArguments("ctx.Random"));
+    }
+
+    [Test]
+    public async Task ContextInsideAStepPassedThroughAVariableIsReported()
+    {
+        await VerifyCS.VerifyAsync("""
+            [Service]
+            public partial class Svc
+            {
+                [Handler]
+                public async Task<Guid> Run(IContext ctx)
+                {
+                    Func<CancellationToken, Task<Guid>> body = ct => Task.FromResult({|#0:ctx.NewGuid()|});
+                    return await ctx.RunAsync("id", body);
+                }
+            }
+            """,
+            VerifyCS.Diagnostic(RuleIds.ContextUsedInsideStep).WithLocation(0).WithArguments("ctx.NewGuid"));
+    }
+
+    [Test]
+    public async Task ContextOutsideStepsIsFine()
+    {
+        await VerifyCS.VerifyAsync("""
+            [Service]
+            public partial class Svc
+            {
+                [Handler]
+                public async Task<int> Run(IContext ctx)
+                {
+                    await ctx.SleepAsync(TimeSpan.FromSeconds(1));
+                    var n = await ctx.RunAsync("n", ct => Task.FromResult(41));
+                    Func<int> notAStep = () => ctx.Random.Next(10);
+                    return n + notAStep();
+                }
+            }
+            """);
+    }
+
+    [Test]
+    public async Task CapturedVariablesMutatedInsideAStepAreReported()
+    {
+        await VerifyCS.VerifyAsync("""
+            public sealed class Box { public int Value; }
+
+            [Service]
+            public partial class Svc
+            {
+                [Handler]
+                public async Task<int> Run(IContext ctx, int input)
+                {
+                    var count = 0;
+                    var items = new List<string>();
+                    var box = new Box();
+                    var sb = new System.Text.StringBuilder();
+                    await ctx.RunAsync("mutate", ct =>
+                    {
+                        {|#0:count|}++;
+                        {|#1:input|} = 3;
+                        {|#2:items|}.Add("x");
+                        {|#3:box.Value|} = 1;
+                        {|#4:sb|}.Append('x');
+                        var local = 0;
+                        local++;
+                        var list = new List<int> { 1 };
+                        list.Add(2);
+                        return Task.CompletedTask;
+                    });
+                    var result = await ctx.RunAsync("pure", ct => Task.FromResult(count + 1));
+                    return result + items.Count + box.Value;
+                }
+            }
+            """,
+            VerifyCS.Diagnostic(RuleIds.CapturedVariableMutatedInsideStep).WithLocation(0).WithArguments("count"),
+            VerifyCS.Diagnostic(RuleIds.CapturedVariableMutatedInsideStep).WithLocation(1).WithArguments("input"),
+            VerifyCS.Diagnostic(RuleIds.CapturedVariableMutatedInsideStep).WithLocation(2).WithArguments("items"),
+            VerifyCS.Diagnostic(RuleIds.CapturedVariableMutatedInsideStep).WithLocation(3).WithArguments("box"),
+            VerifyCS.Diagnostic(RuleIds.CapturedVariableMutatedInsideStep).WithLocation(4).WithArguments("sb"));
+    }
+
+    [Test]
+    public async Task BlockingWaitsOnDurableFuturesAreReported()
+    {
+        await VerifyCS.VerifyAsync("""
+            [Service]
+            public partial class Svc
+            {
+                [Handler]
+                public Task<int> Run(IContext ctx)
+                {
+                    var future = ctx.RunAsync("n", ct => Task.FromResult(1));
+                    var a = {|#0:future.GetAwaiter().GetResult()|};
+                    var b = {|#1:future.AsTask().Result|};
+                    {|#2:ctx.SleepAsync(TimeSpan.FromSeconds(1)).AsTask().Wait()|};
+                    var task = future.AsTask();
+                    var c = {|#3:task.Result|};
+                    var plain = Task.FromResult(1).Result;
+                    return Task.FromResult(a + b + c + plain);
+                }
+            }
+            """,
+            VerifyCS.Diagnostic(RuleIds.BlockingWaitOnDurableFuture).WithLocation(0).WithArguments(".GetAwaiter().GetResult()"),
+            VerifyCS.Diagnostic(RuleIds.BlockingWaitOnDurableFuture).WithLocation(1).WithArguments(".Result"),
+            VerifyCS.Diagnostic(RuleIds.BlockingWaitOnDurableFuture).WithLocation(2).WithArguments(".Wait()"),
+            VerifyCS.Diagnostic(RuleIds.BlockingWaitOnDurableFuture).WithLocation(3).WithArguments(".Result"));
+    }
+
+    [Test]
+    public async Task AsyncVoidHandlersAndToolsAreReported()
+    {
+        await VerifyCS.VerifyAsync("""
+            [Service]
+            public partial class Svc
+            {
+                [Handler] public async void {|#0:Run|}(IContext ctx) => await ctx.SleepAsync(TimeSpan.FromSeconds(1));
+                public async void NotAHandler() => await Task.Yield();
+            }
+
+            [DurableAgent]
+            public partial class Agent
+            {
+                [DurableTool(Description = "x")] public async void {|#1:Fire|}() => await Task.Yield();
+            }
+            """,
+            VerifyCS.Diagnostic(RuleIds.AsyncVoidHandler).WithLocation(0).WithArguments("Run"),
+            VerifyCS.Diagnostic(RuleIds.AsyncVoidHandler).WithLocation(1).WithArguments("Fire"));
+    }
+
+    [Test]
+    public async Task CatchAllAroundDurableAwaitsIsReported()
+    {
+        await VerifyCS.VerifyAsync("""
+            [Service]
+            public partial class Svc
+            {
+                [Handler]
+                public async Task<int> Run(IContext ctx)
+                {
+                    try { await ctx.SleepAsync(TimeSpan.FromSeconds(1)); } {|#0:catch|} { }
+                    try { await ctx.RunAsync("x", ct => Task.FromResult(1)); } catch {|#1:(Exception e)|} { Console.WriteLine(e); }
+                    try { await Helper(ctx); } catch {|#2:(Exception)|} { return 0; }
+                    try { await ctx.SleepAsync(TimeSpan.FromSeconds(1)); } catch (Exception) { throw; }
+                    try { await ctx.SleepAsync(TimeSpan.FromSeconds(1)); } catch (Exception e) when (e is not InvocationClosedException) { }
+                    try { await ctx.RunAsync("pay", ct => Task.FromResult(1)); } catch (TerminalException) { await ctx.RunAsync("refund", ct => Task.FromResult(2)); }
+                    try { int.Parse("x"); } catch (Exception) { }
+                    return 1;
+                }
+
+                private static Task Helper(IContext ctx) => Task.CompletedTask;
+            }
+            """,
+            VerifyCS.Diagnostic(RuleIds.CatchSwallowsSdkExceptions).WithLocation(0),
+            VerifyCS.Diagnostic(RuleIds.CatchSwallowsSdkExceptions).WithLocation(1),
+            VerifyCS.Diagnostic(RuleIds.CatchSwallowsSdkExceptions).WithLocation(2));
+    }
+
+    [Test]
+    public async Task DurableFuturesNeverAwaitedAreReported()
+    {
+        await VerifyCS.VerifyAsync("""
+            [Service]
+            public partial class Svc
+            {
+                [Handler]
+                public async Task Run(IContext ctx)
+                {
+                    {|#0:ctx.SleepAsync(TimeSpan.FromSeconds(1))|};
+                    {|#1:ctx.RunAsync("x", ct => Task.CompletedTask)|};
+                    var forgotten = {|#2:ctx.RunAsync("y", ct => Task.FromResult(1))|};
+                    var used = ctx.RunAsync("z", ct => Task.FromResult(1));
+                    _ = ctx.SleepAsync(TimeSpan.FromSeconds(1));
+                    ctx.Send(CallTarget.ForService("Other", "run"), 1);
+                    await used;
+                }
+            }
+            """,
+            VerifyCS.Diagnostic(RuleIds.DurableFutureNotAwaited).WithLocation(0).WithArguments("SleepAsync"),
+            VerifyCS.Diagnostic(RuleIds.DurableFutureNotAwaited).WithLocation(1).WithArguments("RunAsync"),
+            VerifyCS.Diagnostic(RuleIds.DurableFutureNotAwaited).WithLocation(2).WithArguments("RunAsync"));
+    }
+
+    [Test]
+    public async Task StateWritesInSharedHandlersAreReported()
+    {
+        await VerifyCS.VerifyAsync("""
+            [VirtualObject]
+            public partial class Counter
+            {
+                private IObjectContext _captured = null!;
+
+                [Handler]
+                public Task Add(IObjectContext ctx, int delta)
+                {
+                    _captured = ctx;
+                    ctx.Set("count", delta);
+                    return Task.CompletedTask;
+                }
+
+                [SharedHandler]
+                public Task Reset(ISharedObjectContext ctx)
+                {
+                    {|#0:_captured.Set("count", 0)|};
+                    {|#1:((IObjectContext)ctx).Clear("count")|};
+                    return Task.CompletedTask;
+                }
+            }
+            """,
+            VerifyCS.Diagnostic(RuleIds.StateWriteInSharedHandler).WithLocation(0).WithArguments("ctx.Set", "Reset"),
+            VerifyCS.Diagnostic(RuleIds.StateWriteInSharedHandler).WithLocation(1).WithArguments("ctx.Clear", "Reset"));
+    }
+}
