@@ -12,7 +12,7 @@ public static class Snapshot
 {
     public static void Verify(string actual, string name, [CallerFilePath] string callerFile = "")
     {
-        var directory = Path.Combine(Path.GetDirectoryName(callerFile)!, "Snapshots");
+        var directory = Path.Combine(Path.GetDirectoryName(SourcePath(callerFile))!, "Snapshots");
         Directory.CreateDirectory(directory);
         var verified = Path.Combine(directory, name + ".verified.cs");
         var received = Path.Combine(directory, name + ".received.cs");
@@ -55,5 +55,36 @@ public static class Snapshot
 
         File.WriteAllText(received, actual);
         Assert.That(actual, Is.EqualTo(expected), $"Snapshot mismatch: compare {received} with {verified} (UPDATE_SNAPSHOTS=1 accepts).");
+    }
+
+    /// <summary>
+    /// The real path of a test source file. Deterministic CI builds map source paths (e.g. to <c>/_/tests/…</c>), so a
+    /// mapped path is resolved against the project directory recorded at build time and its ancestors.
+    /// </summary>
+    private static string SourcePath(string callerFile)
+    {
+        if (File.Exists(callerFile))
+        {
+            return callerFile;
+        }
+
+        var projectDirectory = typeof(Snapshot).Assembly.GetCustomAttributes(typeof(System.Reflection.AssemblyMetadataAttribute), false)
+            .Cast<System.Reflection.AssemblyMetadataAttribute>()
+            .Single(a => a.Key == "ProjectDirectory").Value!;
+        var parts = callerFile.Replace('\\', '/').Split('/', StringSplitOptions.RemoveEmptyEntries);
+        for (var dir = new DirectoryInfo(projectDirectory); dir is not null; dir = dir.Parent)
+        {
+            // Try every suffix of the mapped path under this directory (the map root is unknown here).
+            for (var skip = 0; skip < parts.Length; skip++)
+            {
+                var candidate = Path.Combine([dir.FullName, .. parts.Skip(skip)]);
+                if (File.Exists(candidate))
+                {
+                    return candidate;
+                }
+            }
+        }
+
+        throw new FileNotFoundException($"Cannot locate the test source {callerFile} under {projectDirectory} or its parents.");
     }
 }
