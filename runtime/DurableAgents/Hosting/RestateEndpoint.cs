@@ -97,39 +97,8 @@ public sealed class RestateEndpoint
         http.Response.Headers["x-restate-server"] = ServerHeader;
         await http.Response.StartAsync(http.RequestAborted);
 
-        var machine = new InvocationStateMachine(new LoggerSink(_logger));
-        var reader = machine.RunReaderAsync(http.Request.BodyReader, http.RequestAborted);
-        var writer = machine.RunWriterAsync(http.Response.BodyWriter, http.RequestAborted);
-
-        await machine.Ready;
-        if (!machine.IsClosed)
-        {
-            var context = new InvocationContext(machine, service, handler, _options.JsonOptions, http.RequestServices);
-            _ = Task.Run(() => RunHandlerAsync(context, handler));
-        }
-
-        await machine.Closed;
-        await writer;
-
-        // Drain the request to EOF before ending the response (the server closes it after our final message).
-        if (await Task.WhenAny(reader, Task.Delay(_options.DrainTimeout)) != reader)
-        {
-            _logger.LogWarning("Restate did not close the request stream of {Service}/{Handler} within {Timeout}", serviceName, handlerName, _options.DrainTimeout);
-        }
-    }
-
-    private static async Task RunHandlerAsync(InvocationContext context, HandlerDefinition handler)
-    {
-        var machine = context.Machine;
-        try
-        {
-            var output = await handler.Invoker(context, machine.Input.Value?.Content.Memory ?? ReadOnlyMemory<byte>.Empty).ConfigureAwait(false);
-            machine.Complete(output);
-        }
-        catch (Exception e)
-        {
-            machine.Fail(e);
-        }
+        await InvocationRunner.RunAsync(http.Request.BodyReader, http.Response.BodyWriter, service, handler, _options.JsonOptions, http.RequestServices,
+            _options.DrainTimeout, new LoggerSink(_logger), http.RequestAborted);
     }
 
     private bool Authorize(HttpContext http, string audience)

@@ -1,0 +1,49 @@
+using System.IO.Pipelines;
+using System.Text.Json;
+using DurableAgents.Definitions;
+
+namespace DurableAgents.Internal;
+
+/// <summary>Runs one invocation attempt over a pair of pipes: the same path for the HTTP endpoint and the journal harness.</summary>
+internal static class InvocationRunner
+{
+    public static async Task<InvocationOutcome> RunAsync(PipeReader input, PipeWriter output, ServiceDefinition service, HandlerDefinition handler,
+        JsonSerializerOptions jsonOptions, IServiceProvider services, TimeSpan drainTimeout, ILogSink? log, CancellationToken cancellationToken)
+    {
+        var machine = new InvocationStateMachine(log);
+        var reader = machine.RunReaderAsync(input, cancellationToken);
+        var writer = machine.RunWriterAsync(output, cancellationToken);
+
+        await machine.Ready.ConfigureAwait(false);
+        if (!machine.IsClosed)
+        {
+            var context = new InvocationContext(machine, service, handler, jsonOptions, services);
+            _ = Task.Run(() => RunHandlerAsync(context, handler), CancellationToken.None);
+        }
+
+        var outcome = await machine.Closed.ConfigureAwait(false);
+        await writer.ConfigureAwait(false);
+
+        // Drain the request to EOF before ending the response (the server closes it after our final message).
+        if (await Task.WhenAny(reader, Task.Delay(drainTimeout, CancellationToken.None)).ConfigureAwait(false) != reader)
+        {
+            log?.Warning($"Restate did not close the request stream of {service.Name}/{handler.Name} within {drainTimeout}");
+        }
+
+        return outcome;
+    }
+
+    private static async Task RunHandlerAsync(InvocationContext context, HandlerDefinition handler)
+    {
+        var machine = context.Machine;
+        try
+        {
+            var output = await handler.Invoker(context, machine.Input.Value?.Content.Memory ?? ReadOnlyMemory<byte>.Empty).ConfigureAwait(false);
+            machine.Complete(output);
+        }
+        catch (Exception e)
+        {
+            machine.Fail(e);
+        }
+    }
+}
