@@ -58,6 +58,9 @@ public interface IContext
     /// <summary>A request-response call with explicit serializers (AOT-friendly; used by generated clients).</summary>
     DurableFuture<TResponse> CallAsync<TRequest, TResponse>(CallTarget target, TRequest request, JsonTypeInfo<TRequest> requestType, JsonTypeInfo<TResponse> responseType, CallOptions? options = null);
 
+    /// <summary>A call with a pre-serialized request (or none) and a typed response (used by generated clients).</summary>
+    DurableFuture<TResponse> CallAsync<TResponse>(CallTarget target, ReadOnlyMemory<byte> request, JsonTypeInfo<TResponse> responseType, CallOptions? options = null);
+
     /// <summary>A one-way call with an explicit serializer (AOT-friendly; used by generated clients).</summary>
     InvocationHandle Send<TRequest>(CallTarget target, TRequest request, JsonTypeInfo<TRequest> requestType, SendOptions? options = null);
 

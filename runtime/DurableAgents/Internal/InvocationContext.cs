@@ -182,6 +182,9 @@ internal sealed class InvocationContext : IHandlerContext
     public DurableFuture<TResponse> CallAsync<TRequest, TResponse>(CallTarget target, TRequest request, JsonTypeInfo<TRequest> requestType, JsonTypeInfo<TResponse> responseType, CallOptions? options = null)
         => Call(target, JsonSerde.Serialize(request, requestType), options, n => ReadValue(n, responseType));
 
+    public DurableFuture<TResponse> CallAsync<TResponse>(CallTarget target, ReadOnlyMemory<byte> request, JsonTypeInfo<TResponse> responseType, CallOptions? options = null)
+        => Call(target, request, options, n => ReadValue(n, responseType));
+
     public InvocationHandle Send<TRequest>(CallTarget target, TRequest request, JsonTypeInfo<TRequest> requestType, SendOptions? options = null)
         => SendRaw(target, JsonSerde.Serialize(request, requestType), options);
 
