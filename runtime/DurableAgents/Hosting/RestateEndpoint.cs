@@ -1,6 +1,7 @@
 using DurableAgents.Definitions;
 using DurableAgents.Internal;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
@@ -37,7 +38,7 @@ public sealed class RestateEndpoint
     /// <summary><c>GET …/discover</c>: the manifest, in the highest version both sides know.</summary>
     public async Task DiscoverAsync(HttpContext http)
     {
-        if (!Authorize(http, "/discover"))
+        if (!await AuthorizeAsync(http))
         {
             return;
         }
@@ -68,7 +69,7 @@ public sealed class RestateEndpoint
     /// <summary><c>POST …/invoke/{service}/{handler}</c>: runs one invocation attempt.</summary>
     public async Task InvokeAsync(HttpContext http, string serviceName, string handlerName)
     {
-        if (!Authorize(http, $"/invoke/{serviceName}/{handlerName}"))
+        if (!await AuthorizeAsync(http))
         {
             return;
         }
@@ -101,20 +102,23 @@ public sealed class RestateEndpoint
             _options.DrainTimeout, new LoggerSink(_logger), http.RequestAborted);
     }
 
-    private bool Authorize(HttpContext http, string audience)
+    private async ValueTask<bool> AuthorizeAsync(HttpContext http)
     {
         if (_identity is null)
         {
             return true;
         }
 
-        if (_identity.Verify(http.Request.Headers, audience, out var reason))
+        // The audience is the path Restate requested, whatever prefix the endpoint is mounted under.
+        var path = http.Features.Get<IHttpRequestFeature>()?.RawTarget is { Length: > 0 } raw ? raw : (http.Request.PathBase + http.Request.Path).ToString();
+        if (_identity.Verify(http.Request.Headers, path, out var reason))
         {
             return true;
         }
 
         _logger.LogWarning("Rejected request to {Path}: {Reason}", http.Request.Path, reason);
         http.Response.StatusCode = StatusCodes.Status401Unauthorized;
+        await http.Response.WriteAsync("Unauthorized");
         return false;
     }
 
