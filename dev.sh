@@ -26,7 +26,7 @@ test_all() {
   local results=TestResults
   rm -rf "$results"
   local status=0
-  local projects=(tests/*/)
+  local projects=(tests/*.Tests/)
   for p in "${projects[@]}"; do
     local name
     name=$(basename "$p")
