@@ -146,7 +146,8 @@ internal sealed class InvocationContext : IHandlerContext
             }
             else
             {
-                _machine.RunFailedRetryable(completionId, commandIndex, name, e, policy?.DelayBeforeRetry((int)attempt));
+                // A RetryAfterException (e.g. HTTP 429 Retry-After from a model provider) sets the delay itself.
+                _machine.RunFailedRetryable(completionId, commandIndex, name, e, e is RetryAfterException retryAfter ? retryAfter.RetryAfter : policy?.DelayBeforeRetry((int)attempt));
                 return;
             }
         }
@@ -193,6 +194,13 @@ internal sealed class InvocationContext : IHandlerContext
 
     /// <summary>A call whose request is already serialized; used by generated clients.</summary>
     internal DurableFuture<T> Call<T>(CallTarget target, ReadOnlyMemory<byte> request, CallOptions? options, Func<NotificationTemplate, T> map)
+        => CallCore(target, request, options, map).Result;
+
+    /// <summary>A typed call that also exposes the callee's invocation id (the agent runtime cancels child agents with it).</summary>
+    internal (DurableFuture<string> InvocationId, DurableFuture<T> Result) CallWithInvocationId<T>(CallTarget target, ReadOnlyMemory<byte> request, CallOptions? options, JsonTypeInfo<T> responseType)
+        => CallCore(target, request, options, n => ReadValue(n, responseType));
+
+    private (DurableFuture<string> InvocationId, DurableFuture<T> Result) CallCore<T>(CallTarget target, ReadOnlyMemory<byte> request, CallOptions? options, Func<NotificationTemplate, T> map)
     {
         ValidateTarget(target);
         if (options?.IdempotencyKey is { Length: 0 })
@@ -200,7 +208,7 @@ internal sealed class InvocationContext : IHandlerContext
             throw new ArgumentException("An idempotency key must not be empty.", nameof(options));
         }
 
-        var (_, result) = _machine.CallCommand((idIdx, resultIdx) =>
+        var (invocationId, result) = _machine.CallCommand((idIdx, resultIdx) =>
         {
             var cmd = new CallCommandMessage
             {
@@ -216,7 +224,7 @@ internal sealed class InvocationContext : IHandlerContext
             AddHeaders(cmd.Headers, options?.Headers);
             return cmd;
         });
-        return new SlotFuture<T>(_machine, result, map);
+        return (new SlotFuture<string>(_machine, invocationId, static n => n.InvocationId), new SlotFuture<T>(_machine, result, map));
     }
 
     public InvocationHandle Send<TRequest>(CallTarget target, TRequest request, SendOptions? options = null)

@@ -1,0 +1,512 @@
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
+using DurableAgents.Definitions;
+using Microsoft.Extensions.AI;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace DurableAgents.Agents;
+
+/// <summary>
+/// The durable agent loop. Every model response is a journaled step (<c>llm:{n}</c>) and every tool call is a journaled
+/// step (<c>tool:{name}:{callId}</c>) or a durable call (sub-agents), so a crashed run resumes where it stopped: completed
+/// model turns are not paid for again and completed tools do not run again. The generated <c>run</c> handlers of
+/// <c>[DurableAgent]</c> classes call <see cref="RunAsync(IContext, DurableAgentSpec, AgentRequest)"/>; hand-written
+/// handlers can call <see cref="RunAsync(IContext, string, DurableAgentOptions, string)"/>.
+/// </summary>
+public static class DurableAgentRunner
+{
+    /// <summary>The state key of a session's history.</summary>
+    public const string HistoryKey = "agent:history";
+
+    /// <summary>The state key of a session's pending approvals.</summary>
+    public const string ApprovalsKey = "agent:approvals";
+
+    private static readonly Lazy<IChatClient> EnvironmentClient = new(DurableAgentModels.FromEnvironment);
+
+    /// <summary>Runs the agent described by <paramref name="spec"/> (the generated <c>run</c> handler).</summary>
+    public static Task<AgentResponse> RunAsync(IContext context, DurableAgentSpec spec, AgentRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(spec);
+        ArgumentNullException.ThrowIfNull(request);
+        var options = new DurableAgentOptions
+        {
+            Instructions = spec.Instructions,
+            MaxTurns = spec.MaxTurns > 0 ? spec.MaxTurns : DurableAgentOptions.DefaultMaxTurns,
+        };
+        foreach (var tool in spec.Tools)
+        {
+            options.Tools.Add(tool);
+        }
+
+        spec.Configure?.Invoke(options);
+        IObjectContext? session = null;
+        if (spec.Session)
+        {
+            session = context as IObjectContext
+                ?? throw new TerminalException($"Agent '{spec.Name}' is a session agent: its run handler needs an exclusive Virtual Object context.");
+        }
+
+        return RunCoreAsync(context, spec.Name, session, options, request);
+    }
+
+    /// <summary>Runs an agent loop inside any handler: <paramref name="options"/> gives the model, instructions and tools.</summary>
+    public static Task<AgentResponse> RunAsync(IContext context, string message, DurableAgentOptions options, string agentName = "agent")
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(options);
+        return RunCoreAsync(context, agentName, null, options, AgentRequest.FromMessage(message));
+    }
+
+    /// <summary>Runs an agent loop whose answer is a <typeparamref name="T"/> (structured output with its JSON Schema).</summary>
+    public static async Task<T> RunAsync<T>(IContext context, string message, JsonTypeInfo<T> typeInfo, DurableAgentOptions options, string agentName = "agent")
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(options);
+        var response = await RunCoreAsync(context, agentName, null, options, AgentRequest.ForOutput(message, typeInfo)).ConfigureAwait(false);
+        return response.GetOutput(typeInfo);
+    }
+
+    /// <summary>The session's history (the generated shared <c>history</c> handler).</summary>
+    public static async Task<IList<ChatMessage>> GetHistoryAsync(ISharedObjectContext context)
+        => await context.GetAsync(HistoryKey, AgentJson.Messages) ?? [];
+
+    /// <summary>The session's pending approvals (the generated shared <c>approvals</c> handler).</summary>
+    public static async Task<List<PendingApproval>> GetApprovalsAsync(ISharedObjectContext context)
+        => await context.GetAsync(ApprovalsKey, AgentJson.Approvals) ?? [];
+
+    /// <summary>
+    /// Delivers a human decision to the waiting run (the generated <c>approve</c> handler). In a session the id must be a
+    /// pending approval (else 404).
+    /// </summary>
+    public static async Task<bool> ApproveAsync(IContext context, ApprovalDecision decision)
+    {
+        ArgumentNullException.ThrowIfNull(decision);
+        if (string.IsNullOrEmpty(decision.Id))
+        {
+            throw new TerminalException("An approval decision needs the approval id.", 400);
+        }
+
+        if (context is ISharedObjectContext keyed)
+        {
+            var pending = await keyed.GetAsync(ApprovalsKey, AgentJson.Approvals) ?? [];
+            if (!pending.Exists(p => p.Id == decision.Id))
+            {
+                throw new TerminalException($"No pending approval '{decision.Id}' in session '{keyed.Key}'.", 404);
+            }
+        }
+
+        context.ResolveAwakeable(decision.Id, decision, AgentJson.Decision);
+        return decision.Approved;
+    }
+
+    /// <summary>Forgets the session's history (the generated <c>reset</c> handler).</summary>
+    public static Task ResetAsync(IObjectContext context)
+    {
+        context.Clear(HistoryKey);
+        return Task.CompletedTask;
+    }
+
+    private static IChatClient ResolveChatClient(IContext context, string agentName, DurableAgentOptions options)
+    {
+        if (options.ChatClient is { } configured)
+        {
+            return configured;
+        }
+
+        if (context is IHandlerContext { Services: { } services })
+        {
+            if (services is IKeyedServiceProvider keyedProvider && keyedProvider.GetKeyedService(typeof(IChatClient), agentName) is IChatClient keyed)
+            {
+                return keyed;
+            }
+
+            if (services.GetService(typeof(IChatClient)) is IChatClient shared)
+            {
+                return shared;
+            }
+        }
+
+        return EnvironmentClient.Value;
+    }
+
+    private static async Task<AgentResponse> RunCoreAsync(IContext context, string agentName, IObjectContext? session, DurableAgentOptions options, AgentRequest request)
+    {
+        var inner = ResolveChatClient(context, agentName, options);
+        var chat = new DurableChatClient(inner, context, new DurableChatClientOptions { RetryPolicy = options.ModelRetryPolicy });
+        var history = new List<ChatMessage>();
+        if (session is not null)
+        {
+            history.AddRange(await session.GetAsync(HistoryKey, AgentJson.Messages) ?? []);
+            history = await CompactAsync(context, inner, history, options).ConfigureAwait(false);
+        }
+
+        history.Add(new ChatMessage(ChatRole.User, request.Message));
+        var tools = options.Tools;
+        var byName = new Dictionary<string, DurableTool>(StringComparer.Ordinal);
+        foreach (var t in tools)
+        {
+            byName.TryAdd(t.Name, t);
+        }
+
+        var chatOptions = options.ChatOptions?.Clone() ?? new ChatOptions();
+        if (request.ResponseSchema is { } schema)
+        {
+            chatOptions.ResponseFormat = ChatResponseFormat.ForJsonSchema(schema, request.ResponseSchemaName ?? "output");
+        }
+
+        var settings = new ToolRunSettings(options.ToolRetryPolicy, options.ToolErrors);
+        var children = new List<DurableFuture<string>>();
+        var maxTurns = Math.Max(1, options.MaxTurns);
+        int turns = 0, executedTools = 0;
+        long? inputTokens = null, outputTokens = null;
+        ChatResponse? last = null;
+        try
+        {
+            for (var turn = 1; ; turn++)
+            {
+                var lastTurn = turn >= maxTurns;
+                chatOptions.Tools = lastTurn || tools.Count == 0 ? null : tools.Select(static t => (AITool)t.Declaration).ToList();
+                var prompt = Prompt(options.Instructions, history);
+                ChatResponse response;
+                if (options.Streaming)
+                {
+                    await foreach (var update in chat.GetStreamingResponseAsync(prompt, chatOptions).ConfigureAwait(false))
+                    {
+                        options.OnUpdate?.Invoke(update);
+                    }
+
+                    response = chat.LastResponse!;
+                }
+                else
+                {
+                    response = await chat.GetResponseAsync(prompt, chatOptions).ConfigureAwait(false);
+                }
+
+                turns++;
+                last = response;
+                if (response.Usage is { } usage)
+                {
+                    inputTokens = (inputTokens ?? 0) + (usage.InputTokenCount ?? 0);
+                    outputTokens = (outputTokens ?? 0) + (usage.OutputTokenCount ?? 0);
+                }
+
+                history.AddMessages(response);
+                var calls = response.Messages.SelectMany(static m => m.Contents).OfType<FunctionCallContent>().ToList();
+                if (calls.Count == 0)
+                {
+                    break;
+                }
+
+                if (lastTurn)
+                {
+                    // Keep the history well-formed for the next session turn: every call gets a result.
+                    history.Add(new ChatMessage(ChatRole.Tool, calls.Select(c => (AIContent)new FunctionResultContent(c.CallId, "Not executed: the agent reached its turn limit.")).ToList()));
+                    break;
+                }
+
+                var (results, executed) = await ExecuteToolsAsync(context, session, byName, calls, options, settings, children).ConfigureAwait(false);
+                executedTools += executed;
+                history.Add(new ChatMessage(ChatRole.Tool, results));
+                session?.Set(HistoryKey, (IList<ChatMessage>)history, AgentJson.Messages);
+            }
+        }
+        catch (TerminalException e) when (e.Code == 409)
+        {
+            await CancelChildrenAsync(context, children).ConfigureAwait(false);
+            throw;
+        }
+
+        session?.Set(HistoryKey, (IList<ChatMessage>)history, AgentJson.Messages);
+        var text = last?.Text ?? "";
+        JsonElement? output = null;
+        if (request.ResponseSchema is not null)
+        {
+            output = ParseJson(text) ?? throw new TerminalException($"Agent '{agentName}' was asked for structured output but answered with text that is not JSON: {Truncate(text, 200)}", 500);
+        }
+
+        return new AgentResponse
+        {
+            Text = text,
+            Output = output,
+            Turns = turns,
+            ToolCalls = executedTools,
+            InputTokens = inputTokens,
+            OutputTokens = outputTokens,
+            ModelId = last?.ModelId,
+        };
+    }
+
+    private static List<ChatMessage> Prompt(string? instructions, List<ChatMessage> history)
+    {
+        var prompt = new List<ChatMessage>(history.Count + 1);
+        if (!string.IsNullOrWhiteSpace(instructions))
+        {
+            prompt.Add(new ChatMessage(ChatRole.System, instructions));
+        }
+
+        prompt.AddRange(history);
+        return prompt;
+    }
+
+    /// <summary>
+    /// Runs one response's tool calls. Approvals are requested first (all at once, then awaited in call order, raced
+    /// with one durable timer); then every executable call is started in call order, so the journal order is the
+    /// model's order; the calls run concurrently and are awaited in that order.
+    /// </summary>
+    private static async Task<(List<AIContent> Results, int Executed)> ExecuteToolsAsync(IContext context, IObjectContext? session,
+        Dictionary<string, DurableTool> byName, List<FunctionCallContent> calls, DurableAgentOptions options, ToolRunSettings settings,
+        List<DurableFuture<string>> children)
+    {
+        var results = new AIContent?[calls.Count];
+        var tools = new DurableTool?[calls.Count];
+        var arguments = new JsonElement[calls.Count];
+        for (var i = 0; i < calls.Count; i++)
+        {
+            arguments[i] = Arguments(calls[i]);
+            if (byName.TryGetValue(calls[i].Name, out var tool))
+            {
+                tools[i] = tool;
+            }
+            else
+            {
+                results[i] = new FunctionResultContent(calls[i].CallId, $"Error: there is no tool named '{calls[i].Name}'. Available: {string.Join(", ", byName.Keys)}.");
+            }
+        }
+
+        await RequestApprovalsAsync(context, session, calls, tools, arguments, results, options).ConfigureAwait(false);
+
+        var started = new ToolInvocation?[calls.Count];
+        for (var i = 0; i < calls.Count; i++)
+        {
+            if (results[i] is null && tools[i] is { } tool)
+            {
+                started[i] = tool.Start(context, calls[i].CallId, arguments[i], settings);
+                if (started[i]!.ChildInvocationId is { } child)
+                {
+                    children.Add(child);
+                }
+            }
+        }
+
+        var executed = 0;
+        for (var i = 0; i < calls.Count; i++)
+        {
+            if (started[i] is not { } invocation)
+            {
+                continue;
+            }
+
+            ToolOutcome outcome;
+            try
+            {
+                outcome = await invocation.Outcome().ConfigureAwait(false);
+            }
+            catch (TerminalException e) when (e.Code != 409 && settings.Errors == ToolErrorBehavior.ReturnToModel)
+            {
+                // The tool's retries are exhausted (or the sub-agent failed): the model is told and may recover.
+                outcome = new ToolOutcome { Error = e.Message };
+            }
+
+            if (outcome.TerminalCode is { } code)
+            {
+                throw new TerminalException(outcome.TerminalMessage ?? $"Tool '{calls[i].Name}' failed.", code);
+            }
+
+            executed++;
+            results[i] = new FunctionResultContent(calls[i].CallId, outcome.Result is { } r ? r : "Error: " + outcome.Error);
+        }
+
+        return (results.Select(static r => r!).ToList(), executed);
+    }
+
+    private static async Task RequestApprovalsAsync(IContext context, IObjectContext? session, List<FunctionCallContent> calls, DurableTool?[] tools,
+        JsonElement[] arguments, AIContent?[] results, DurableAgentOptions options)
+    {
+        var indexes = new List<int>();
+        for (var i = 0; i < calls.Count; i++)
+        {
+            if (results[i] is null && tools[i] is { RequiresApproval: true })
+            {
+                indexes.Add(i);
+            }
+        }
+
+        if (indexes.Count == 0)
+        {
+            return;
+        }
+
+        var now = await context.NowAsync();
+        var awakeables = new Awakeable<ApprovalDecision>[indexes.Count];
+        var pending = new List<PendingApproval>(indexes.Count);
+        for (var k = 0; k < indexes.Count; k++)
+        {
+            var i = indexes[k];
+            awakeables[k] = context.Awakeable(AgentJson.Decision);
+            pending.Add(new PendingApproval
+            {
+                Id = awakeables[k].Id,
+                ToolName = calls[i].Name,
+                CallId = calls[i].CallId,
+                Arguments = arguments[i],
+                ExpiresAt = now + options.ApprovalTimeout,
+            });
+        }
+
+        List<PendingApproval>? stored = null;
+        if (session is not null)
+        {
+            stored = await session.GetAsync(ApprovalsKey, AgentJson.Approvals) ?? [];
+            stored.AddRange(pending);
+            session.Set(ApprovalsKey, stored, AgentJson.Approvals);
+        }
+
+        if (options.OnApprovalRequested is { } notify)
+        {
+            await context.RunAsync("approval:notify:" + pending[0].CallId, ct => notify(pending, ct));
+        }
+
+        var timeout = context.SleepAsync(options.ApprovalTimeout, "approval-timeout");
+        for (var k = 0; k < indexes.Count; k++)
+        {
+            var i = indexes[k];
+            var first = await context.WhenAny(awakeables[k].Value, timeout);
+            if (first == 0)
+            {
+                var decision = await awakeables[k].Value;
+                if (!decision.Approved)
+                {
+                    results[i] = new FunctionResultContent(calls[i].CallId,
+                        "Error: a human declined this tool call; it was not executed." + (string.IsNullOrWhiteSpace(decision.Reason) ? "" : " Reason: " + decision.Reason));
+                }
+            }
+            else
+            {
+                results[i] = new FunctionResultContent(calls[i].CallId,
+                    $"Error: nobody approved this tool call within {options.ApprovalTimeout}; it was declined and not executed.");
+            }
+        }
+
+        if (session is not null && stored is not null)
+        {
+            var decided = new HashSet<string>(pending.Select(static p => p.Id), StringComparer.Ordinal);
+            stored.RemoveAll(p => decided.Contains(p.Id));
+            session.Set(ApprovalsKey, stored, AgentJson.Approvals);
+        }
+    }
+
+    private static JsonElement Arguments(FunctionCallContent call)
+    {
+        if (call.Arguments is null)
+        {
+            return JsonDocument.Parse("{}").RootElement.Clone();
+        }
+
+        return JsonSerializer.SerializeToElement(call.Arguments, (JsonTypeInfo<IDictionary<string, object?>>)AgentJson.ChatOptions.GetTypeInfo(typeof(IDictionary<string, object?>)));
+    }
+
+    private static async Task CancelChildrenAsync(IContext context, List<DurableFuture<string>> children)
+    {
+        foreach (var child in children)
+        {
+            string id;
+            try
+            {
+                id = await child;
+            }
+            catch (TerminalException)
+            {
+                continue;
+            }
+
+            context.CancelInvocation(id);
+        }
+    }
+
+    private static async Task<List<ChatMessage>> CompactAsync(IContext context, IChatClient inner, List<ChatMessage> history, DurableAgentOptions options)
+    {
+        var c = options.Compaction;
+        if (c.MaxCharacters <= 0 || history.Count == 0)
+        {
+            return history;
+        }
+
+        var size = JsonSerializer.SerializeToUtf8Bytes((IList<ChatMessage>)history, AgentJson.Messages).Length;
+        if (size <= c.MaxCharacters)
+        {
+            return history;
+        }
+
+        // Summarize everything before a user message, keeping at least the last KeepLastMessages verbatim, so a tool
+        // call is never separated from its result.
+        var split = Math.Max(0, history.Count - Math.Max(0, c.KeepLastMessages));
+        while (split > 0 && split < history.Count && history[split].Role != ChatRole.User)
+        {
+            split--;
+        }
+
+        if (split <= 0)
+        {
+            return history;
+        }
+
+        var transcript = new System.Text.StringBuilder();
+        foreach (var m in history.Take(split))
+        {
+            var text = m.Text;
+            foreach (var content in m.Contents)
+            {
+                if (content is FunctionCallContent fc)
+                {
+                    text += $" [called {fc.Name}]";
+                }
+                else if (content is FunctionResultContent fr)
+                {
+                    text += $" [tool result: {fr.Result}]";
+                }
+            }
+
+            transcript.Append(m.Role.Value).Append(": ").AppendLine(text.Trim());
+        }
+
+        var summarizer = new DurableChatClient(inner, context, new DurableChatClientOptions { StepPrefix = "compact", RetryPolicy = options.ModelRetryPolicy });
+        var summary = await summarizer.GetResponseAsync(
+        [
+            new ChatMessage(ChatRole.System, c.Instructions),
+            new ChatMessage(ChatRole.User, transcript.ToString()),
+        ]).ConfigureAwait(false);
+        var compacted = new List<ChatMessage>(history.Count - split + 1)
+        {
+            new(ChatRole.System, "Summary of the earlier conversation: " + summary.Text),
+        };
+        compacted.AddRange(history.Skip(split));
+        return compacted;
+    }
+
+    private static JsonElement? ParseJson(string text)
+    {
+        var trimmed = text.Trim();
+        if (trimmed.StartsWith("```", StringComparison.Ordinal))
+        {
+            var start = trimmed.IndexOf('\n');
+            var end = trimmed.LastIndexOf("```", StringComparison.Ordinal);
+            if (start > 0 && end > start)
+            {
+                trimmed = trimmed[(start + 1)..end].Trim();
+            }
+        }
+
+        try
+        {
+            using var doc = JsonDocument.Parse(trimmed);
+            return doc.RootElement.Clone();
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    private static string Truncate(string s, int max) => s.Length <= max ? s : s[..max] + "…";
+}
