@@ -10,6 +10,9 @@ internal static class KnownTypeNames
     public const string SharedHandlerAttribute = "DurableAgents.SharedHandlerAttribute";
     public const string DurableAgentAttribute = "DurableAgents.DurableAgentAttribute";
     public const string DurableToolAttribute = "DurableAgents.DurableToolAttribute";
+    public const string AgentInstructionsAttribute = "DurableAgents.Agents.AgentInstructionsAttribute";
+    public const string IConfigureDurableAgent = "DurableAgents.Agents.IConfigureDurableAgent";
+    public const string DescriptionAttribute = "System.ComponentModel.DescriptionAttribute";
 
     public const string IContext = "DurableAgents.IContext";
     public const string ISharedObjectContext = "DurableAgents.ISharedObjectContext";

@@ -54,23 +54,6 @@ public sealed class RestateGenerator : IIncrementalGenerator
             .Select(static (names, _) => names.Distinct().OrderBy(n => n, System.StringComparer.Ordinal).Select(n => n!).ToEquatableArray())
             .WithTrackingName(TrackingNames.JsonContexts);
 
-        var entries = services.Collect().Combine(objects.Collect()).Combine(workflows.Collect())
-            .Select(static (x, _) => x.Left.Left.Concat(x.Left.Right).Concat(x.Right)
-                .Where(m => m.IsRegistrable)
-                .Select(m => new RegistrationEntry(m.FullyQualifiedName, m.NeedsInstance))
-                .OrderBy(e => e.FullyQualifiedName, System.StringComparer.Ordinal)
-                .ToEquatableArray());
-        var registration = entries.Combine(jsonContexts).Combine(settings)
-            .Select(static (x, _) => new RegistrationModel(x.Right.RegistrationNamespace, x.Left.Left, x.Left.Right))
-            .WithTrackingName(TrackingNames.Registration);
-        context.RegisterSourceOutput(registration, static (spc, model) =>
-        {
-            if (model.Services.Count > 0)
-            {
-                spc.AddSource(RegistrationEmitter.HintName, SourceText.From(RegistrationEmitter.Emit(model), Encoding.UTF8));
-            }
-        });
-
         var agents = context.SyntaxProvider.ForAttributeWithMetadataName(
                 KnownTypeNames.DurableAgentAttribute,
                 static (node, _) => node is ClassDeclarationSyntax,
@@ -79,8 +62,30 @@ public sealed class RestateGenerator : IIncrementalGenerator
             .Where(static m => m is not null)
             .Select(static (m, _) => m!)
             .WithTrackingName(TrackingNames.AgentModels);
-        context.RegisterSourceOutput(agents, static (spc, model) =>
-            spc.AddSource(model.HintName, SourceText.From(AgentEmitter.Emit(model), Encoding.UTF8)));
+        context.RegisterSourceOutput(agents.Combine(settings), static (spc, x) =>
+        {
+            spc.AddSource(x.Left.HintName, SourceText.From(AgentEmitter.Emit(x.Left, x.Right), Encoding.UTF8));
+            spc.AddSource(x.Left.Service.HintName, SourceText.From(ServiceEmitter.Emit(x.Left.Service, x.Right), Encoding.UTF8));
+        });
+
+        var agentServices = agents.Select(static (a, _) => a.Service);
+        var entries = services.Collect().Combine(objects.Collect()).Combine(workflows.Collect()).Combine(agentServices.Collect())
+            .Select(static (x, _) => x.Left.Left.Left.Concat(x.Left.Left.Right).Concat(x.Left.Right).Concat(x.Right)
+                .Where(m => m.IsRegistrable)
+                .Select(m => new RegistrationEntry(m.FullyQualifiedName, m.NeedsInstance))
+                .OrderBy(e => e.FullyQualifiedName, System.StringComparer.Ordinal)
+                .ToEquatableArray());
+        var hasAgents = agents.Collect().Select(static (a, _) => a.Length > 0);
+        var registration = entries.Combine(jsonContexts).Combine(settings).Combine(hasAgents)
+            .Select(static (x, _) => new RegistrationModel(x.Left.Right.RegistrationNamespace, x.Left.Left.Left, x.Left.Left.Right, x.Right))
+            .WithTrackingName(TrackingNames.Registration);
+        context.RegisterSourceOutput(registration, static (spc, model) =>
+        {
+            if (model.Services.Count > 0)
+            {
+                spc.AddSource(RegistrationEmitter.HintName, SourceText.From(RegistrationEmitter.Emit(model), Encoding.UTF8));
+            }
+        });
     }
 
     private static IncrementalValuesProvider<ServiceModel> Models(IncrementalGeneratorInitializationContext context, string attribute, ServiceKind kind, string trackingName)

@@ -48,7 +48,7 @@ public class CompileAndRunTests
     public void AddRestateServicesBindsEveryClassInOrdinalOrderAndRegistersInstances()
     {
         var options = _provider.GetRequiredService<IOptions<RestateEndpointOptions>>().Value;
-        Assert.That(options.Services.Select(s => s.Name), Is.EqualTo(new[] { "counter", "Greeter", "Signup" }));
+        Assert.That(options.Services.Select(s => s.Name), Is.EqualTo(new[] { "counter", "Greeter", "researcher", "Signup" }), "agents are services too (their generated run handler)");
         Assert.That(options.Services, Does.Contain(Greeter.Definition).And.Contain(Counter.Definition).And.Contain(Signup.Definition));
         Assert.That(_provider.GetService<Greeter>(), Is.Not.Null, "a class with instance handlers is registered (transient)");
         Assert.That(_provider.GetService<Counter>(), Is.Null, "a class with only static handlers is not registered");
@@ -154,7 +154,7 @@ public class CompileAndRunTests
             using var manifest = JsonDocument.Parse(DiscoveryManifest.Build(services, ProtocolMode.BidiStream, version));
             var root = manifest.RootElement;
             Assert.That(root.GetProperty("services").EnumerateArray().Select(s => (s.GetProperty("name").GetString(), s.GetProperty("ty").GetString())),
-                Is.EqualTo(new[] { ("counter", "VIRTUAL_OBJECT"), ("Greeter", "SERVICE"), ("Signup", "WORKFLOW") }));
+                Is.EqualTo(new[] { ("counter", "VIRTUAL_OBJECT"), ("Greeter", "SERVICE"), ("researcher", "SERVICE"), ("Signup", "WORKFLOW") }));
 
             var greeter = root.GetProperty("services")[1];
             var greet = greeter.GetProperty("handlers")[0];
@@ -163,7 +163,7 @@ public class CompileAndRunTests
             var count = greeter.GetProperty("handlers")[2];
             Assert.That(count.GetProperty("input").EnumerateObject().Any(), Is.False, "a no-input handler declares an empty input");
 
-            var run = root.GetProperty("services")[2].GetProperty("handlers")[0];
+            var run = root.GetProperty("services")[3].GetProperty("handlers")[0];
             Assert.That(run.GetProperty("ty").GetString(), Is.EqualTo("WORKFLOW"));
         }
     }

@@ -16,7 +16,11 @@ namespace DurableAgents.Generator.Emit;
 /// </remarks>
 internal static class AgentEmitter
 {
-    public static string Emit(AgentModel model)
+    private const string DurableTool = "global::DurableAgents.Agents.DurableTool";
+    private const string Runner = "global::DurableAgents.Agents.DurableAgentRunner";
+    private const string StepBody = "global::System.Func<" + Names.CancellationToken + ", " + Names.Task + "<" + Names.JsonElement + ">>";
+
+    public static string Emit(AgentModel model, SettingsModel settings)
     {
         var w = new SourceWriter().Header();
         var opened = w.OpenHierarchy(model.Hierarchy);
@@ -37,6 +41,12 @@ internal static class AgentEmitter
         w.Line("/// <summary>The maximum number of model turns in one run (0 = the runtime default).</summary>");
         w.Line("public const int MaxTurns = " + model.MaxTurns.ToString(System.Globalization.CultureInfo.InvariantCulture) + ";");
         w.Line();
+        w.Line("/// <summary>What the agent does (its tool description when another agent calls it).</summary>");
+        w.Line("public const string Description = " + Naming.Literal(model.Description) + ";");
+        w.Line();
+        w.Line("/// <summary>The system instructions (<c>[AgentInstructions]</c>), or null.</summary>");
+        w.Line("public const string? Instructions = " + (model.Instructions is null ? "null" : Naming.Literal(model.Instructions)) + ";");
+        w.Line();
         w.Line("/// <summary>The tool names, in declaration order.</summary>");
         w.Line("public static global::System.Collections.Generic.IReadOnlyList<string> Names { get; } = new string[] { " + string.Join(", ", model.Tools.Select(t => Naming.Literal(t.Name))) + " };");
         w.Line();
@@ -55,6 +65,20 @@ internal static class AgentEmitter
         w.Close();
         w.Close();
 
+        w.Line();
+        w.Line("/// <summary>Every tool as a <c>DurableTool</c> for the agent loop, in declaration order.</summary>");
+        w.Line(Names.GeneratedCode);
+        w.Line("public static global::System.Collections.Generic.IReadOnlyList<" + DurableTool + "> All(" + agentParameter.TrimEnd(',', ' ') + ") => new " + DurableTool + "[] { "
+            + string.Join(", ", model.Tools.Select(t => t.NestedClassName + ".Create(" + agentArgument.TrimEnd(',', ' ') + ")")) + " };");
+        if (!model.Session)
+        {
+            w.Line();
+            w.Line("/// <summary>This agent as a tool of another agent: each call is a durable call to its <c>run</c> handler (its own invocation).</summary>");
+            w.Line(Names.GeneratedCode);
+            w.Line("public static " + DurableTool + " AsTool(string? toolName = null, string? description = null, bool requiresApproval = false)");
+            w.Line("    => " + DurableTool + ".FromAgent(AgentName, toolName, description ?? (Description.Length == 0 ? null : Description), requiresApproval);");
+        }
+
         foreach (var t in model.Tools)
         {
             w.Line();
@@ -64,9 +88,86 @@ internal static class AgentEmitter
         w.Line();
         EmitHelpers(w);
         w.Close();
+        w.Line();
+        EmitHandlers(w, model);
         w.Close();
+
+        if (model.Service.ClientAccessibility is not null)
+        {
+            var baseName = model.ClassName.TrimStart('@');
+            w.Line();
+            w.Open("partial class " + baseName + "ContextClient");
+            w.Line("/// <summary>Runs the agent and returns its answer as a <typeparamref name=\"T\"/> (structured output: the model answers with JSON matching the type's schema).</summary>");
+            w.Line(Names.GeneratedCode);
+            w.Open("public async " + Names.Task + "<T> RunAsync<T>(string message, global::System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> typeInfo, " + Names.CallOptions + "? options = null)");
+            w.Line("var response = await RunAsync(global::DurableAgents.AgentRequest.ForOutput(message, typeInfo), options);");
+            w.Line("return response.GetOutput(typeInfo);");
+            w.Close();
+            w.Close();
+            if (settings.HasIngressClient)
+            {
+                w.Line();
+                w.Open("partial class " + baseName + "Client");
+                w.Line("/// <summary>Runs the agent through the ingress and returns its answer as a <typeparamref name=\"T\"/> (structured output).</summary>");
+                w.Line(Names.GeneratedCode);
+                w.Open("public async " + Names.Task + "<T> RunAsync<T>(string message, global::System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> typeInfo, " + Names.IngressCallOptions + "? options = null, " + Names.CancellationToken + " cancellationToken = default)");
+                w.Line("var response = await RunAsync(global::DurableAgents.AgentRequest.ForOutput(message, typeInfo), options, cancellationToken).ConfigureAwait(false);");
+                w.Line("return response.GetOutput(typeInfo);");
+                w.Close();
+                w.Close();
+            }
+        }
+
         w.CloseAll(opened);
         return w.ToString();
+    }
+
+    /// <summary>The handler methods the agent's Restate definition invokes (see <see cref="AgentModel.Service"/>).</summary>
+    private static void EmitHandlers(SourceWriter w, AgentModel model)
+    {
+        var self = model.IsStatic ? "" : "this";
+        var instance = model.IsStatic ? "static " : "";
+        w.Line("/// <summary>The agent as the runtime sees it: name, instructions, turn limit, tools and the options hook.</summary>");
+        w.Line(Names.GeneratedCode);
+        w.Line("private " + instance + "global::DurableAgents.Agents.DurableAgentSpec __AgentSpec() => new global::DurableAgents.Agents.DurableAgentSpec");
+        w.Line("{");
+        w.Line("    Name = DurableTools.AgentName,");
+        w.Line("    Description = DurableTools.Description,");
+        w.Line("    Instructions = DurableTools.Instructions,");
+        w.Line("    MaxTurns = DurableTools.MaxTurns,");
+        w.Line("    Session = DurableTools.Session,");
+        w.Line("    Tools = DurableTools.All(" + self + "),");
+        if (model.HasConfigure)
+        {
+            w.Line("    Configure = ((global::DurableAgents.Agents.IConfigureDurableAgent)this).Configure,");
+        }
+
+        w.Line("};");
+        w.Line();
+        var runContext = model.Session ? "global::DurableAgents.IObjectContext" : Names.IContext;
+        w.Line(Names.GeneratedCode);
+        w.Line("private " + instance + Names.Task + "<global::DurableAgents.AgentResponse> __AgentRun(" + runContext + " context, global::DurableAgents.AgentRequest request)");
+        w.Line("    => " + Runner + ".RunAsync(context, __AgentSpec(), request);");
+        w.Line();
+        var sharedContext = model.Session ? "global::DurableAgents.ISharedObjectContext" : Names.IContext;
+        w.Line(Names.GeneratedCode);
+        w.Line("private static " + Names.Task + "<bool> __AgentApprove(" + sharedContext + " context, global::DurableAgents.ApprovalDecision decision)");
+        w.Line("    => " + Runner + ".ApproveAsync(context, decision);");
+        if (model.Session)
+        {
+            w.Line();
+            w.Line(Names.GeneratedCode);
+            w.Line("private static " + Names.Task + "<global::System.Collections.Generic.IList<global::Microsoft.Extensions.AI.ChatMessage>> __AgentHistory(global::DurableAgents.ISharedObjectContext context)");
+            w.Line("    => " + Runner + ".GetHistoryAsync(context);");
+            w.Line();
+            w.Line(Names.GeneratedCode);
+            w.Line("private static " + Names.Task + "<global::System.Collections.Generic.List<global::DurableAgents.PendingApproval>> __AgentApprovals(global::DurableAgents.ISharedObjectContext context)");
+            w.Line("    => " + Runner + ".GetApprovalsAsync(context);");
+            w.Line();
+            w.Line(Names.GeneratedCode);
+            w.Line("private static " + Names.Task + " __AgentReset(global::DurableAgents.IObjectContext context)");
+            w.Line("    => " + Runner + ".ResetAsync(context);");
+        }
     }
 
     private static string Escape(string text) => Naming.Literal(text).Trim('"');
@@ -91,9 +192,10 @@ internal static class AgentEmitter
         w.Line("/// <summary>The journal step name of one call: stable across replays and unique per model tool call.</summary>");
         w.Line("public static string StepName(string callId) => \"tool:" + Escape(t.Name) + ":\" + callId;");
         w.Line();
-        w.Line("/// <summary>Binds <paramref name=\"arguments\"/> and runs the tool once as a journaled step; a replay returns the recorded result.</summary>");
+        var agentArgument = model.IsStatic ? "" : "agent, ";
+        w.Line("/// <summary>Binds <paramref name=\"arguments\"/> (missing or malformed: <c>TerminalException</c> 400) and returns the tool body.</summary>");
         w.Line(Names.GeneratedCode);
-        w.Open("public static " + Names.DurableFuture + "<" + Names.JsonElement + "> Invoke(" + agentParameter + Names.IContext + " context, string callId, " + Names.JsonElement + " arguments)");
+        w.Open("public static " + StepBody + " Bind(" + agentParameter + Names.IContext + " context, " + Names.JsonElement + " arguments)");
         w.Line("var options = context.JsonOptions;");
         var args = new System.Collections.Generic.List<string>();
         for (var i = 0; i < t.Parameters.Count; i++)
@@ -114,7 +216,7 @@ internal static class AgentEmitter
         var target = t.IsStatic ? model.FullyQualifiedName : "agent";
         var call = target + "." + t.MethodName + "(" + string.Join(", ", args) + ")";
         var isAsync = t.Return is ReturnKind.Task or ReturnKind.TaskOfT or ReturnKind.ValueTask or ReturnKind.ValueTaskOfT;
-        w.Line("return context.RunAsync<" + Names.JsonElement + ">(StepName(callId), " + (isAsync ? "async " : "") + "cancellationToken =>");
+        w.Line("return " + (isAsync ? "async " : "") + "cancellationToken =>");
         w.Line("{");
         var awaited = isAsync ? "await " + call + ".ConfigureAwait(false)" : call;
         string resultExpression;
@@ -130,8 +232,18 @@ internal static class AgentEmitter
         }
 
         w.Line(isAsync ? "    return " + resultExpression + ";" : "    return " + Names.Task + ".FromResult(" + resultExpression + ");");
-        w.Line("}, " + Names.BuiltInJsonContext + ".Default.JsonElement);");
+        w.Line("};");
         w.Close();
+        w.Line();
+        w.Line("/// <summary>Binds <paramref name=\"arguments\"/> and runs the tool once as a journaled step; a replay returns the recorded result.</summary>");
+        w.Line(Names.GeneratedCode);
+        w.Line("public static " + Names.DurableFuture + "<" + Names.JsonElement + "> Invoke(" + agentParameter + Names.IContext + " context, string callId, " + Names.JsonElement + " arguments)");
+        w.Line("    => context.RunAsync<" + Names.JsonElement + ">(StepName(callId), Bind(" + agentArgument + "context, arguments), " + Names.BuiltInJsonContext + ".Default.JsonElement);");
+        w.Line();
+        w.Line("/// <summary>The tool for the agent loop: each call is the journaled step <c>tool:" + ServiceEmitter.Xml(t.Name) + ":{callId}</c>.</summary>");
+        w.Line(Names.GeneratedCode);
+        w.Line("public static " + DurableTool + " Create(" + agentParameter.TrimEnd(',', ' ') + ")");
+        w.Line("    => " + DurableTool + ".FromStep(Name, Description, JsonSchema, RequiresApproval, (context, arguments) => Bind(" + agentArgument + "context, arguments));");
         w.Close();
     }
 

@@ -29,6 +29,12 @@ internal static class RegistrationEmitter
             contexts.Add(c + ".Default");
         }
 
+        if (model.HasAgents)
+        {
+            // The agent runtime's types (AgentRequest, AgentResponse, approvals) and Microsoft.Extensions.AI's (chat messages).
+            contexts.Add("global::DurableAgents.Agents.AgentJson.Resolver");
+        }
+
         w.Line("public static " + Names.IJsonTypeInfoResolver + " Resolver { get; } = " + Names.JsonTypeInfoResolver + ".Combine(" + string.Join(", ", contexts) + ");");
         w.Line();
         w.Line("/// <summary>");

@@ -13,6 +13,10 @@ namespace DurableAgents.Generator.Model;
 /// <param name="Session">Whether the agent is session-keyed (a Virtual Object).</param>
 /// <param name="MaxTurns">The maximum number of model turns (0 = runtime default).</param>
 /// <param name="Tools">The tools, in declaration order.</param>
+/// <param name="Description">What the agent does (<c>[Description]</c> or the XML summary), or empty.</param>
+/// <param name="Instructions">The system instructions from <c>[AgentInstructions]</c>, or null.</param>
+/// <param name="HasConfigure">Whether the class implements <c>IConfigureDurableAgent</c>.</param>
+/// <param name="Service">The Restate service (handlers <c>run</c>, <c>approve</c> and, for sessions, <c>history</c>, <c>approvals</c>, <c>reset</c>) emitted by the service emitter.</param>
 internal sealed record AgentModel(
     string HintName,
     TypeHierarchy Hierarchy,
@@ -22,7 +26,11 @@ internal sealed record AgentModel(
     string AgentName,
     bool Session,
     int MaxTurns,
-    EquatableArray<ToolModel> Tools);
+    EquatableArray<ToolModel> Tools,
+    string Description,
+    string? Instructions,
+    bool HasConfigure,
+    ServiceModel Service);
 
 /// <summary>
 /// One tool. Everything an <c>AIFunction</c> needs is here: <see cref="Name"/>, <see cref="Description"/>,

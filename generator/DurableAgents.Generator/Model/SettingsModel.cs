@@ -14,4 +14,5 @@ internal sealed record RegistrationEntry(string FullyQualifiedName, bool NeedsIn
 /// <param name="Namespace">Its namespace.</param>
 /// <param name="Services">The registrable classes, ordinal by name.</param>
 /// <param name="JsonContexts">The <c>global::</c> names of the assembly's JsonSerializerContexts, ordinal.</param>
-internal sealed record RegistrationModel(string Namespace, EquatableArray<RegistrationEntry> Services, EquatableArray<string> JsonContexts);
+/// <param name="HasAgents">Whether the assembly has <c>[DurableAgent]</c> classes (their JSON metadata joins the resolver).</param>
+internal sealed record RegistrationModel(string Namespace, EquatableArray<RegistrationEntry> Services, EquatableArray<string> JsonContexts, bool HasAgents);

@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using System.Linq;
 using System.Globalization;
 using System.Threading;
 using DurableAgents.Generator.Model;
@@ -13,7 +14,7 @@ internal static class AgentParser
 {
     private static readonly HashSet<string> Reserved = new(System.StringComparer.Ordinal)
     {
-        "AgentName", "Session", "MaxTurns", "Names", "Invoke", "DurableTools",
+        "AgentName", "Session", "MaxTurns", "Names", "Invoke", "DurableTools", "Description", "Instructions", "All", "AsTool",
     };
 
     public static AgentModel? Parse(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
@@ -57,6 +58,14 @@ internal static class AgentParser
             tools.Add(tool);
         }
 
+        var session = attribute.NamedArgument<bool>("Session");
+        var classAccessibility = SymbolHelpers.EffectiveAccessibility(type);
+        var hasConfigure = !type.IsStatic && type.AllInterfaces.Any(static i => SymbolHelpers.IsNamed(i, KnownTypeNames.IConfigureDurableAgent));
+        var instructions = type.FindAttribute(KnownTypeNames.AgentInstructionsAttribute)?.StringArgument();
+        var description = type.FindAttribute(KnownTypeNames.DescriptionAttribute)?.StringArgument()
+            ?? DocComments.For(type, cancellationToken).Summary
+            ?? "";
+
         return new AgentModel(
             SymbolHelpers.HintName(type, "DurableAgent"),
             hierarchy,
@@ -64,9 +73,48 @@ internal static class AgentParser
             type.ToFullyQualified(),
             type.IsStatic,
             agentName,
-            attribute.NamedArgument<bool>("Session"),
+            session,
             attribute.NamedArgument<int>("MaxTurns"),
-            tools.ToEquatableArray());
+            tools.ToEquatableArray(),
+            description,
+            instructions,
+            hasConfigure,
+            AgentService(type, agentName, session, classAccessibility, hierarchy));
+    }
+
+    /// <summary>The agent's Restate service: the handlers the agent emitter writes into the class, described for the service emitter.</summary>
+    private static ServiceModel AgentService(INamedTypeSymbol type, string agentName, bool session, Accessibility classAccessibility, TypeHierarchy hierarchy)
+    {
+        const string request = "global::DurableAgents.AgentRequest";
+        const string response = "global::DurableAgents.AgentResponse";
+        const string decision = "global::DurableAgents.ApprovalDecision";
+        const string history = "global::System.Collections.Generic.IList<global::Microsoft.Extensions.AI.ChatMessage>";
+        const string approvals = "global::System.Collections.Generic.List<global::DurableAgents.PendingApproval>";
+        var handlers = new List<HandlerModel>
+        {
+            new("run", "__AgentRun", "Run", type.IsStatic, session ? HandlerKind.Exclusive : HandlerKind.None, true, request, true, null,
+                AgentSchemas.Request, response, AgentSchemas.Response, ReturnKind.TaskOfT),
+            new("approve", "__AgentApprove", "Approve", true, session ? HandlerKind.Shared : HandlerKind.None, true, decision, true, null,
+                AgentSchemas.Decision, "bool", "{\"type\":\"boolean\"}", ReturnKind.TaskOfT),
+        };
+        if (session)
+        {
+            handlers.Add(new("history", "__AgentHistory", "History", true, HandlerKind.Shared, true, null, false, null, null, history, "{\"type\":\"array\"}", ReturnKind.TaskOfT));
+            handlers.Add(new("approvals", "__AgentApprovals", "Approvals", true, HandlerKind.Shared, true, null, false, null, null, approvals, AgentSchemas.Approvals, ReturnKind.TaskOfT));
+            handlers.Add(new("reset", "__AgentReset", "Reset", true, HandlerKind.Exclusive, true, null, false, null, null, null, null, ReturnKind.Task));
+        }
+
+        return new ServiceModel(
+            SymbolHelpers.HintName(type, "Restate"),
+            hierarchy,
+            Naming.Identifier(type.Name),
+            type.ToFullyQualified(),
+            type.IsStatic,
+            agentName,
+            session ? ServiceKind.VirtualObject : ServiceKind.Service,
+            handlers.ToEquatableArray(),
+            classAccessibility == Accessibility.Public ? "public" : SymbolHelpers.IsAssemblyVisible(classAccessibility) ? "internal" : null,
+            SymbolHelpers.IsAssemblyVisible(classAccessibility));
     }
 
     private static ToolModel? ParseTool(IMethodSymbol method, AttributeData attribute, HashSet<string> classNames, CancellationToken cancellationToken)

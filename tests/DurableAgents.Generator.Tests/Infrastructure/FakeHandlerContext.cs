@@ -80,6 +80,12 @@ public sealed class FakeHandlerContext(IServiceProvider services, JsonSerializer
         return DurableFuture<TResponse>.FromResult(CallResponse.Length == 0 ? default! : JsonSerializer.Deserialize(CallResponse, responseType)!);
     }
 
+    public DurableFuture<TResponse> CallAsync<TResponse>(CallTarget target, ReadOnlyMemory<byte> request, JsonTypeInfo<TResponse> responseType, CallOptions? options = null)
+    {
+        Calls.Add((target, request.ToArray(), false));
+        return DurableFuture<TResponse>.FromResult(CallResponse.Length == 0 ? default! : JsonSerializer.Deserialize(CallResponse, responseType)!);
+    }
+
     public InvocationHandle Send<TRequest>(CallTarget target, TRequest request, JsonTypeInfo<TRequest> requestType, SendOptions? options = null)
     {
         Calls.Add((target, JsonSerializer.SerializeToUtf8Bytes(request, requestType), true));

@@ -40,6 +40,8 @@ public static class GeneratorHarness
         .. Basic.Reference.Assemblies.Net100.References.All,
         MetadataReference.CreateFromFile(typeof(IContext).Assembly.Location),
         MetadataReference.CreateFromFile(typeof(Microsoft.Extensions.DependencyInjection.IServiceCollection).Assembly.Location),
+        // Generated agent handlers mention Microsoft.Extensions.AI types (session history is a list of ChatMessage).
+        MetadataReference.CreateFromFile(typeof(Microsoft.Extensions.AI.ChatMessage).Assembly.Location),
     ];
 
     public static CSharpCompilation Compile(IEnumerable<string> sources, bool withIngressStub = true, CSharpParseOptions? parseOptions = null)

@@ -21,6 +21,12 @@ namespace Demo.Agents
             /// <summary>The maximum number of model turns in one run (0 = the runtime default).</summary>
             public const int MaxTurns = 8;
 
+            /// <summary>What the agent does (its tool description when another agent calls it).</summary>
+            public const string Description = "";
+
+            /// <summary>The system instructions (<c>[AgentInstructions]</c>), or null.</summary>
+            public const string? Instructions = null;
+
             /// <summary>The tool names, in declaration order.</summary>
             public static global::System.Collections.Generic.IReadOnlyList<string> Names { get; } = new string[] { "search_web", "add", "send_email", "forget" };
 
@@ -43,6 +49,10 @@ namespace Demo.Agents
                 }
             }
 
+            /// <summary>Every tool as a <c>DurableTool</c> for the agent loop, in declaration order.</summary>
+            [global::System.CodeDom.Compiler.GeneratedCode("DurableAgents.Generator", "0.1.0.0")]
+            public static global::System.Collections.Generic.IReadOnlyList<global::DurableAgents.Agents.DurableTool> All(global::Demo.Agents.ResearchAgent agent) => new global::DurableAgents.Agents.DurableTool[] { SearchWebTool.Create(agent), AddTool.Create(agent), SendEmailTool.Create(agent), ForgetTool.Create(agent) };
+
             /// <summary>The tool <c>search_web</c> (method <c>SearchWebAsync</c>).</summary>
             [global::System.CodeDom.Compiler.GeneratedCode("DurableAgents.Generator", "0.1.0.0")]
             public static class SearchWebTool
@@ -62,19 +72,29 @@ namespace Demo.Agents
                 /// <summary>The journal step name of one call: stable across replays and unique per model tool call.</summary>
                 public static string StepName(string callId) => "tool:search_web:" + callId;
 
-                /// <summary>Binds <paramref name="arguments"/> and runs the tool once as a journaled step; a replay returns the recorded result.</summary>
+                /// <summary>Binds <paramref name="arguments"/> (missing or malformed: <c>TerminalException</c> 400) and returns the tool body.</summary>
                 [global::System.CodeDom.Compiler.GeneratedCode("DurableAgents.Generator", "0.1.0.0")]
-                public static global::DurableAgents.DurableFuture<global::System.Text.Json.JsonElement> Invoke(global::Demo.Agents.ResearchAgent agent, global::DurableAgents.IContext context, string callId, global::System.Text.Json.JsonElement arguments)
+                public static global::System.Func<global::System.Threading.CancellationToken, global::System.Threading.Tasks.Task<global::System.Text.Json.JsonElement>> Bind(global::Demo.Agents.ResearchAgent agent, global::DurableAgents.IContext context, global::System.Text.Json.JsonElement arguments)
                 {
                     var options = context.JsonOptions;
                     var arg0 = Argument<string>(arguments, Name, "query", global::DurableAgents.Serialization.JsonSerde.TypeInfo<string>(options), true, default!);
                     var arg1 = Argument<int>(arguments, Name, "limit", global::DurableAgents.Serialization.JsonSerde.TypeInfo<int>(options), false, (int)(5));
-                    return context.RunAsync<global::System.Text.Json.JsonElement>(StepName(callId), async cancellationToken =>
+                    return async cancellationToken =>
                     {
                         var result = await agent.SearchWebAsync(arg0, arg1, cancellationToken).ConfigureAwait(false);
                         return global::System.Text.Json.JsonSerializer.SerializeToElement<string[]>(result, global::DurableAgents.Serialization.JsonSerde.TypeInfo<string[]>(options));
-                    }, global::DurableAgents.Serialization.BuiltInJsonContext.Default.JsonElement);
+                    };
                 }
+
+                /// <summary>Binds <paramref name="arguments"/> and runs the tool once as a journaled step; a replay returns the recorded result.</summary>
+                [global::System.CodeDom.Compiler.GeneratedCode("DurableAgents.Generator", "0.1.0.0")]
+                public static global::DurableAgents.DurableFuture<global::System.Text.Json.JsonElement> Invoke(global::Demo.Agents.ResearchAgent agent, global::DurableAgents.IContext context, string callId, global::System.Text.Json.JsonElement arguments)
+                    => context.RunAsync<global::System.Text.Json.JsonElement>(StepName(callId), Bind(agent, context, arguments), global::DurableAgents.Serialization.BuiltInJsonContext.Default.JsonElement);
+
+                /// <summary>The tool for the agent loop: each call is the journaled step <c>tool:search_web:{callId}</c>.</summary>
+                [global::System.CodeDom.Compiler.GeneratedCode("DurableAgents.Generator", "0.1.0.0")]
+                public static global::DurableAgents.Agents.DurableTool Create(global::Demo.Agents.ResearchAgent agent)
+                    => global::DurableAgents.Agents.DurableTool.FromStep(Name, Description, JsonSchema, RequiresApproval, (context, arguments) => Bind(agent, context, arguments));
             }
 
             /// <summary>The tool <c>add</c> (method <c>Add</c>).</summary>
@@ -96,19 +116,29 @@ namespace Demo.Agents
                 /// <summary>The journal step name of one call: stable across replays and unique per model tool call.</summary>
                 public static string StepName(string callId) => "tool:add:" + callId;
 
-                /// <summary>Binds <paramref name="arguments"/> and runs the tool once as a journaled step; a replay returns the recorded result.</summary>
+                /// <summary>Binds <paramref name="arguments"/> (missing or malformed: <c>TerminalException</c> 400) and returns the tool body.</summary>
                 [global::System.CodeDom.Compiler.GeneratedCode("DurableAgents.Generator", "0.1.0.0")]
-                public static global::DurableAgents.DurableFuture<global::System.Text.Json.JsonElement> Invoke(global::Demo.Agents.ResearchAgent agent, global::DurableAgents.IContext context, string callId, global::System.Text.Json.JsonElement arguments)
+                public static global::System.Func<global::System.Threading.CancellationToken, global::System.Threading.Tasks.Task<global::System.Text.Json.JsonElement>> Bind(global::Demo.Agents.ResearchAgent agent, global::DurableAgents.IContext context, global::System.Text.Json.JsonElement arguments)
                 {
                     var options = context.JsonOptions;
                     var arg0 = Argument<int>(arguments, Name, "a", global::DurableAgents.Serialization.JsonSerde.TypeInfo<int>(options), true, default!);
                     var arg1 = Argument<int>(arguments, Name, "b", global::DurableAgents.Serialization.JsonSerde.TypeInfo<int>(options), true, default!);
-                    return context.RunAsync<global::System.Text.Json.JsonElement>(StepName(callId), cancellationToken =>
+                    return cancellationToken =>
                     {
                         var result = global::Demo.Agents.ResearchAgent.Add(arg0, arg1);
                         return global::System.Threading.Tasks.Task.FromResult(global::System.Text.Json.JsonSerializer.SerializeToElement<int>(result, global::DurableAgents.Serialization.JsonSerde.TypeInfo<int>(options)));
-                    }, global::DurableAgents.Serialization.BuiltInJsonContext.Default.JsonElement);
+                    };
                 }
+
+                /// <summary>Binds <paramref name="arguments"/> and runs the tool once as a journaled step; a replay returns the recorded result.</summary>
+                [global::System.CodeDom.Compiler.GeneratedCode("DurableAgents.Generator", "0.1.0.0")]
+                public static global::DurableAgents.DurableFuture<global::System.Text.Json.JsonElement> Invoke(global::Demo.Agents.ResearchAgent agent, global::DurableAgents.IContext context, string callId, global::System.Text.Json.JsonElement arguments)
+                    => context.RunAsync<global::System.Text.Json.JsonElement>(StepName(callId), Bind(agent, context, arguments), global::DurableAgents.Serialization.BuiltInJsonContext.Default.JsonElement);
+
+                /// <summary>The tool for the agent loop: each call is the journaled step <c>tool:add:{callId}</c>.</summary>
+                [global::System.CodeDom.Compiler.GeneratedCode("DurableAgents.Generator", "0.1.0.0")]
+                public static global::DurableAgents.Agents.DurableTool Create(global::Demo.Agents.ResearchAgent agent)
+                    => global::DurableAgents.Agents.DurableTool.FromStep(Name, Description, JsonSchema, RequiresApproval, (context, arguments) => Bind(agent, context, arguments));
             }
 
             /// <summary>The tool <c>send_email</c> (method <c>SendEmail</c>).</summary>
@@ -130,20 +160,30 @@ namespace Demo.Agents
                 /// <summary>The journal step name of one call: stable across replays and unique per model tool call.</summary>
                 public static string StepName(string callId) => "tool:send_email:" + callId;
 
-                /// <summary>Binds <paramref name="arguments"/> and runs the tool once as a journaled step; a replay returns the recorded result.</summary>
+                /// <summary>Binds <paramref name="arguments"/> (missing or malformed: <c>TerminalException</c> 400) and returns the tool body.</summary>
                 [global::System.CodeDom.Compiler.GeneratedCode("DurableAgents.Generator", "0.1.0.0")]
-                public static global::DurableAgents.DurableFuture<global::System.Text.Json.JsonElement> Invoke(global::Demo.Agents.ResearchAgent agent, global::DurableAgents.IContext context, string callId, global::System.Text.Json.JsonElement arguments)
+                public static global::System.Func<global::System.Threading.CancellationToken, global::System.Threading.Tasks.Task<global::System.Text.Json.JsonElement>> Bind(global::Demo.Agents.ResearchAgent agent, global::DurableAgents.IContext context, global::System.Text.Json.JsonElement arguments)
                 {
                     var options = context.JsonOptions;
                     var arg0 = Argument<string>(arguments, Name, "to", global::DurableAgents.Serialization.JsonSerde.TypeInfo<string>(options), true, default!);
                     var arg1 = Argument<string?>(arguments, Name, "subject", global::DurableAgents.Serialization.JsonSerde.TypeInfo<string?>(options), true, default!);
                     var arg2 = Argument<global::Demo.Agents.Depth>(arguments, Name, "depth", global::DurableAgents.Serialization.JsonSerde.TypeInfo<global::Demo.Agents.Depth>(options), false, (global::Demo.Agents.Depth)(1));
-                    return context.RunAsync<global::System.Text.Json.JsonElement>(StepName(callId), async cancellationToken =>
+                    return async cancellationToken =>
                     {
                         await agent.SendEmail(arg0, arg1, arg2).ConfigureAwait(false);
                         return NullElement();
-                    }, global::DurableAgents.Serialization.BuiltInJsonContext.Default.JsonElement);
+                    };
                 }
+
+                /// <summary>Binds <paramref name="arguments"/> and runs the tool once as a journaled step; a replay returns the recorded result.</summary>
+                [global::System.CodeDom.Compiler.GeneratedCode("DurableAgents.Generator", "0.1.0.0")]
+                public static global::DurableAgents.DurableFuture<global::System.Text.Json.JsonElement> Invoke(global::Demo.Agents.ResearchAgent agent, global::DurableAgents.IContext context, string callId, global::System.Text.Json.JsonElement arguments)
+                    => context.RunAsync<global::System.Text.Json.JsonElement>(StepName(callId), Bind(agent, context, arguments), global::DurableAgents.Serialization.BuiltInJsonContext.Default.JsonElement);
+
+                /// <summary>The tool for the agent loop: each call is the journaled step <c>tool:send_email:{callId}</c>.</summary>
+                [global::System.CodeDom.Compiler.GeneratedCode("DurableAgents.Generator", "0.1.0.0")]
+                public static global::DurableAgents.Agents.DurableTool Create(global::Demo.Agents.ResearchAgent agent)
+                    => global::DurableAgents.Agents.DurableTool.FromStep(Name, Description, JsonSchema, RequiresApproval, (context, arguments) => Bind(agent, context, arguments));
             }
 
             /// <summary>The tool <c>forget</c> (method <c>Forget</c>).</summary>
@@ -165,17 +205,27 @@ namespace Demo.Agents
                 /// <summary>The journal step name of one call: stable across replays and unique per model tool call.</summary>
                 public static string StepName(string callId) => "tool:forget:" + callId;
 
-                /// <summary>Binds <paramref name="arguments"/> and runs the tool once as a journaled step; a replay returns the recorded result.</summary>
+                /// <summary>Binds <paramref name="arguments"/> (missing or malformed: <c>TerminalException</c> 400) and returns the tool body.</summary>
                 [global::System.CodeDom.Compiler.GeneratedCode("DurableAgents.Generator", "0.1.0.0")]
-                public static global::DurableAgents.DurableFuture<global::System.Text.Json.JsonElement> Invoke(global::Demo.Agents.ResearchAgent agent, global::DurableAgents.IContext context, string callId, global::System.Text.Json.JsonElement arguments)
+                public static global::System.Func<global::System.Threading.CancellationToken, global::System.Threading.Tasks.Task<global::System.Text.Json.JsonElement>> Bind(global::Demo.Agents.ResearchAgent agent, global::DurableAgents.IContext context, global::System.Text.Json.JsonElement arguments)
                 {
                     var options = context.JsonOptions;
-                    return context.RunAsync<global::System.Text.Json.JsonElement>(StepName(callId), cancellationToken =>
+                    return cancellationToken =>
                     {
                         agent.Forget();
                         return global::System.Threading.Tasks.Task.FromResult(NullElement());
-                    }, global::DurableAgents.Serialization.BuiltInJsonContext.Default.JsonElement);
+                    };
                 }
+
+                /// <summary>Binds <paramref name="arguments"/> and runs the tool once as a journaled step; a replay returns the recorded result.</summary>
+                [global::System.CodeDom.Compiler.GeneratedCode("DurableAgents.Generator", "0.1.0.0")]
+                public static global::DurableAgents.DurableFuture<global::System.Text.Json.JsonElement> Invoke(global::Demo.Agents.ResearchAgent agent, global::DurableAgents.IContext context, string callId, global::System.Text.Json.JsonElement arguments)
+                    => context.RunAsync<global::System.Text.Json.JsonElement>(StepName(callId), Bind(agent, context, arguments), global::DurableAgents.Serialization.BuiltInJsonContext.Default.JsonElement);
+
+                /// <summary>The tool for the agent loop: each call is the journaled step <c>tool:forget:{callId}</c>.</summary>
+                [global::System.CodeDom.Compiler.GeneratedCode("DurableAgents.Generator", "0.1.0.0")]
+                public static global::DurableAgents.Agents.DurableTool Create(global::Demo.Agents.ResearchAgent agent)
+                    => global::DurableAgents.Agents.DurableTool.FromStep(Name, Description, JsonSchema, RequiresApproval, (context, arguments) => Bind(agent, context, arguments));
             }
 
             [global::System.CodeDom.Compiler.GeneratedCode("DurableAgents.Generator", "0.1.0.0")]
@@ -203,6 +253,405 @@ namespace Demo.Agents
 
             [global::System.CodeDom.Compiler.GeneratedCode("DurableAgents.Generator", "0.1.0.0")]
             private static global::System.Text.Json.JsonElement NullElement() => global::System.Text.Json.JsonDocument.Parse("null").RootElement.Clone();
+        }
+
+        /// <summary>The agent as the runtime sees it: name, instructions, turn limit, tools and the options hook.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("DurableAgents.Generator", "0.1.0.0")]
+        private global::DurableAgents.Agents.DurableAgentSpec __AgentSpec() => new global::DurableAgents.Agents.DurableAgentSpec
+        {
+            Name = DurableTools.AgentName,
+            Description = DurableTools.Description,
+            Instructions = DurableTools.Instructions,
+            MaxTurns = DurableTools.MaxTurns,
+            Session = DurableTools.Session,
+            Tools = DurableTools.All(this),
+        };
+
+        [global::System.CodeDom.Compiler.GeneratedCode("DurableAgents.Generator", "0.1.0.0")]
+        private global::System.Threading.Tasks.Task<global::DurableAgents.AgentResponse> __AgentRun(global::DurableAgents.IObjectContext context, global::DurableAgents.AgentRequest request)
+            => global::DurableAgents.Agents.DurableAgentRunner.RunAsync(context, __AgentSpec(), request);
+
+        [global::System.CodeDom.Compiler.GeneratedCode("DurableAgents.Generator", "0.1.0.0")]
+        private static global::System.Threading.Tasks.Task<bool> __AgentApprove(global::DurableAgents.ISharedObjectContext context, global::DurableAgents.ApprovalDecision decision)
+            => global::DurableAgents.Agents.DurableAgentRunner.ApproveAsync(context, decision);
+
+        [global::System.CodeDom.Compiler.GeneratedCode("DurableAgents.Generator", "0.1.0.0")]
+        private static global::System.Threading.Tasks.Task<global::System.Collections.Generic.IList<global::Microsoft.Extensions.AI.ChatMessage>> __AgentHistory(global::DurableAgents.ISharedObjectContext context)
+            => global::DurableAgents.Agents.DurableAgentRunner.GetHistoryAsync(context);
+
+        [global::System.CodeDom.Compiler.GeneratedCode("DurableAgents.Generator", "0.1.0.0")]
+        private static global::System.Threading.Tasks.Task<global::System.Collections.Generic.List<global::DurableAgents.PendingApproval>> __AgentApprovals(global::DurableAgents.ISharedObjectContext context)
+            => global::DurableAgents.Agents.DurableAgentRunner.GetApprovalsAsync(context);
+
+        [global::System.CodeDom.Compiler.GeneratedCode("DurableAgents.Generator", "0.1.0.0")]
+        private static global::System.Threading.Tasks.Task __AgentReset(global::DurableAgents.IObjectContext context)
+            => global::DurableAgents.Agents.DurableAgentRunner.ResetAsync(context);
+    }
+
+    partial class ResearchAgentContextClient
+    {
+        /// <summary>Runs the agent and returns its answer as a <typeparamref name="T"/> (structured output: the model answers with JSON matching the type's schema).</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("DurableAgents.Generator", "0.1.0.0")]
+        public async global::System.Threading.Tasks.Task<T> RunAsync<T>(string message, global::System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> typeInfo, global::DurableAgents.CallOptions? options = null)
+        {
+            var response = await RunAsync(global::DurableAgents.AgentRequest.ForOutput(message, typeInfo), options);
+            return response.GetOutput(typeInfo);
+        }
+    }
+
+    partial class ResearchAgentClient
+    {
+        /// <summary>Runs the agent through the ingress and returns its answer as a <typeparamref name="T"/> (structured output).</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("DurableAgents.Generator", "0.1.0.0")]
+        public async global::System.Threading.Tasks.Task<T> RunAsync<T>(string message, global::System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> typeInfo, global::DurableAgents.Clients.IngressCallOptions? options = null, global::System.Threading.CancellationToken cancellationToken = default)
+        {
+            var response = await RunAsync(global::DurableAgents.AgentRequest.ForOutput(message, typeInfo), options, cancellationToken).ConfigureAwait(false);
+            return response.GetOutput(typeInfo);
+        }
+    }
+}
+//------------------------------------------------------------ Demo.Agents.ResearchAgent.Restate.g.cs
+// <auto-generated/>
+// Generated by the DurableAgents source generator. Do not edit: changes are lost on the next build.
+#nullable enable
+#pragma warning disable CS0618, CS0612 // obsolete members used by user code stay usable
+
+namespace Demo.Agents
+{
+    partial class ResearchAgent
+    {
+        /// <summary>The Restate definition of this VirtualObject (<c>researcher</c>): bind it with <c>options.Bind(Definition)</c> or <c>services.AddRestateServices()</c>.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("DurableAgents.Generator", "0.1.0.0")]
+        public static global::DurableAgents.Definitions.ServiceDefinition Definition { get; } = new global::DurableAgents.Definitions.ServiceDefinition
+        {
+            Name = "researcher",
+            Type = global::DurableAgents.Definitions.ServiceType.VirtualObject,
+            JsonTypeInfoResolver = global::TestApp.RestateJson.Resolver,
+            Handlers = new global::DurableAgents.Definitions.HandlerDefinition[]
+            {
+                new global::DurableAgents.Definitions.HandlerDefinition
+                {
+                    Name = "run",
+                    Type = global::DurableAgents.Definitions.HandlerType.Exclusive,
+                    Invoker = __Invoke0___AgentRun,
+                    InputContentType = "application/json",
+                    InputRequired = true,
+                    InputJsonSchema = "{\"anyOf\":[{\"type\":\"string\",\"description\":\"The user message.\"},{\"type\":\"object\",\"properties\":{\"message\":{\"type\":\"string\",\"description\":\"The user message.\"},\"responseSchema\":{\"description\":\"A JSON Schema the answer must match (structured output).\"},\"responseSchemaName\":{\"type\":[\"string\",\"null\"]}},\"required\":[\"message\"]}]}",
+                    OutputContentType = "application/json",
+                    OutputJsonSchema = "{\"type\":\"object\",\"properties\":{\"text\":{\"type\":\"string\"},\"output\":{},\"turns\":{\"type\":\"integer\"},\"toolCalls\":{\"type\":\"integer\"},\"inputTokens\":{\"type\":[\"integer\",\"null\"]},\"outputTokens\":{\"type\":[\"integer\",\"null\"]},\"modelId\":{\"type\":[\"string\",\"null\"]}}}",
+                },
+                new global::DurableAgents.Definitions.HandlerDefinition
+                {
+                    Name = "approve",
+                    Type = global::DurableAgents.Definitions.HandlerType.Shared,
+                    Invoker = __Invoke1___AgentApprove,
+                    InputContentType = "application/json",
+                    InputRequired = true,
+                    InputJsonSchema = "{\"type\":\"object\",\"properties\":{\"id\":{\"type\":\"string\"},\"approved\":{\"type\":\"boolean\"},\"reason\":{\"type\":[\"string\",\"null\"]}},\"required\":[\"id\",\"approved\"]}",
+                    OutputContentType = "application/json",
+                    OutputJsonSchema = "{\"type\":\"boolean\"}",
+                },
+                new global::DurableAgents.Definitions.HandlerDefinition
+                {
+                    Name = "history",
+                    Type = global::DurableAgents.Definitions.HandlerType.Shared,
+                    Invoker = __Invoke2___AgentHistory,
+                    InputContentType = null,
+                    InputRequired = false,
+                    InputJsonSchema = null,
+                    OutputContentType = "application/json",
+                    OutputJsonSchema = "{\"type\":\"array\"}",
+                },
+                new global::DurableAgents.Definitions.HandlerDefinition
+                {
+                    Name = "approvals",
+                    Type = global::DurableAgents.Definitions.HandlerType.Shared,
+                    Invoker = __Invoke3___AgentApprovals,
+                    InputContentType = null,
+                    InputRequired = false,
+                    InputJsonSchema = null,
+                    OutputContentType = "application/json",
+                    OutputJsonSchema = "{\"type\":\"array\",\"items\":{\"type\":\"object\",\"properties\":{\"id\":{\"type\":\"string\"},\"toolName\":{\"type\":\"string\"},\"callId\":{\"type\":\"string\"},\"arguments\":{},\"expiresAt\":{\"type\":[\"string\",\"null\"],\"format\":\"date-time\"}}}}",
+                },
+                new global::DurableAgents.Definitions.HandlerDefinition
+                {
+                    Name = "reset",
+                    Type = global::DurableAgents.Definitions.HandlerType.Exclusive,
+                    Invoker = __Invoke4___AgentReset,
+                    InputContentType = null,
+                    InputRequired = false,
+                    InputJsonSchema = null,
+                    OutputContentType = null,
+                    OutputJsonSchema = null,
+                },
+            },
+        };
+
+        [global::System.CodeDom.Compiler.GeneratedCode("DurableAgents.Generator", "0.1.0.0")]
+        private static async global::System.Threading.Tasks.ValueTask<global::System.ReadOnlyMemory<byte>> __Invoke0___AgentRun(global::DurableAgents.Definitions.IHandlerContext context, global::System.ReadOnlyMemory<byte> input)
+        {
+            var request = global::DurableAgents.Serialization.JsonSerde.Deserialize<global::DurableAgents.AgentRequest>(input, global::DurableAgents.Serialization.JsonSerde.TypeInfo<global::DurableAgents.AgentRequest>(context.JsonOptions));
+            var instance = global::Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<global::Demo.Agents.ResearchAgent>(context.Services);
+            var result = await instance.__AgentRun(context, request).ConfigureAwait(false);
+            return global::DurableAgents.Serialization.JsonSerde.Serialize<global::DurableAgents.AgentResponse>(result, global::DurableAgents.Serialization.JsonSerde.TypeInfo<global::DurableAgents.AgentResponse>(context.JsonOptions));
+        }
+
+        [global::System.CodeDom.Compiler.GeneratedCode("DurableAgents.Generator", "0.1.0.0")]
+        private static async global::System.Threading.Tasks.ValueTask<global::System.ReadOnlyMemory<byte>> __Invoke1___AgentApprove(global::DurableAgents.Definitions.IHandlerContext context, global::System.ReadOnlyMemory<byte> input)
+        {
+            var request = global::DurableAgents.Serialization.JsonSerde.Deserialize<global::DurableAgents.ApprovalDecision>(input, global::DurableAgents.Serialization.JsonSerde.TypeInfo<global::DurableAgents.ApprovalDecision>(context.JsonOptions));
+            var result = await global::Demo.Agents.ResearchAgent.__AgentApprove(context, request).ConfigureAwait(false);
+            return global::DurableAgents.Serialization.JsonSerde.Serialize<bool>(result, global::DurableAgents.Serialization.JsonSerde.TypeInfo<bool>(context.JsonOptions));
+        }
+
+        [global::System.CodeDom.Compiler.GeneratedCode("DurableAgents.Generator", "0.1.0.0")]
+        private static async global::System.Threading.Tasks.ValueTask<global::System.ReadOnlyMemory<byte>> __Invoke2___AgentHistory(global::DurableAgents.Definitions.IHandlerContext context, global::System.ReadOnlyMemory<byte> input)
+        {
+            var result = await global::Demo.Agents.ResearchAgent.__AgentHistory(context).ConfigureAwait(false);
+            return global::DurableAgents.Serialization.JsonSerde.Serialize<global::System.Collections.Generic.IList<global::Microsoft.Extensions.AI.ChatMessage>>(result, global::DurableAgents.Serialization.JsonSerde.TypeInfo<global::System.Collections.Generic.IList<global::Microsoft.Extensions.AI.ChatMessage>>(context.JsonOptions));
+        }
+
+        [global::System.CodeDom.Compiler.GeneratedCode("DurableAgents.Generator", "0.1.0.0")]
+        private static async global::System.Threading.Tasks.ValueTask<global::System.ReadOnlyMemory<byte>> __Invoke3___AgentApprovals(global::DurableAgents.Definitions.IHandlerContext context, global::System.ReadOnlyMemory<byte> input)
+        {
+            var result = await global::Demo.Agents.ResearchAgent.__AgentApprovals(context).ConfigureAwait(false);
+            return global::DurableAgents.Serialization.JsonSerde.Serialize<global::System.Collections.Generic.List<global::DurableAgents.PendingApproval>>(result, global::DurableAgents.Serialization.JsonSerde.TypeInfo<global::System.Collections.Generic.List<global::DurableAgents.PendingApproval>>(context.JsonOptions));
+        }
+
+        [global::System.CodeDom.Compiler.GeneratedCode("DurableAgents.Generator", "0.1.0.0")]
+        private static async global::System.Threading.Tasks.ValueTask<global::System.ReadOnlyMemory<byte>> __Invoke4___AgentReset(global::DurableAgents.Definitions.IHandlerContext context, global::System.ReadOnlyMemory<byte> input)
+        {
+            await global::Demo.Agents.ResearchAgent.__AgentReset(context).ConfigureAwait(false);
+            return global::System.ReadOnlyMemory<byte>.Empty;
+        }
+    }
+
+    /// <summary>
+    /// Calls <c>researcher</c> from inside a handler. Every call is a durable Call or Send command: journaled,
+    /// exactly once, and replayed from the journal after a restart.
+    /// </summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("DurableAgents.Generator", "0.1.0.0")]
+    public sealed partial class ResearchAgentContextClient
+    {
+        /// <summary>The Restate service name.</summary>
+        public const string ServiceName = "researcher";
+
+        private readonly global::DurableAgents.IContext _context;
+        private readonly string _key;
+
+        /// <summary>A client bound to the calling handler's context and the target's key.</summary>
+        public ResearchAgentContextClient(global::DurableAgents.IContext context, string key)
+        {
+            _context = context ?? throw new global::System.ArgumentNullException(nameof(context));
+            _key = key ?? throw new global::System.ArgumentNullException(nameof(key));
+        }
+
+        /// <summary>The key of the target object.</summary>
+        public string Key => _key;
+
+        /// <summary>Calls <c>researcher/run</c> and returns its result (a durable future).</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("DurableAgents.Generator", "0.1.0.0")]
+        public global::DurableAgents.DurableFuture<global::DurableAgents.AgentResponse> RunAsync(global::DurableAgents.AgentRequest request, global::DurableAgents.CallOptions? options = null)
+            => _context.CallAsync<global::DurableAgents.AgentRequest, global::DurableAgents.AgentResponse>(new global::DurableAgents.CallTarget(ServiceName, "run", _key), request, global::DurableAgents.Serialization.JsonSerde.TypeInfo<global::DurableAgents.AgentRequest>(_context.JsonOptions), global::DurableAgents.Serialization.JsonSerde.TypeInfo<global::DurableAgents.AgentResponse>(_context.JsonOptions), options);
+
+        /// <summary>Sends a one-way call to <c>researcher/run</c> (optionally delayed); the handle gives its invocation id.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("DurableAgents.Generator", "0.1.0.0")]
+        public global::DurableAgents.InvocationHandle SendRun(global::DurableAgents.AgentRequest request, global::DurableAgents.SendOptions? options = null)
+            => _context.Send<global::DurableAgents.AgentRequest>(new global::DurableAgents.CallTarget(ServiceName, "run", _key), request, global::DurableAgents.Serialization.JsonSerde.TypeInfo<global::DurableAgents.AgentRequest>(_context.JsonOptions), options);
+
+        /// <summary>Calls <c>researcher/approve</c> and returns its result (a durable future).</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("DurableAgents.Generator", "0.1.0.0")]
+        public global::DurableAgents.DurableFuture<bool> ApproveAsync(global::DurableAgents.ApprovalDecision request, global::DurableAgents.CallOptions? options = null)
+            => _context.CallAsync<global::DurableAgents.ApprovalDecision, bool>(new global::DurableAgents.CallTarget(ServiceName, "approve", _key), request, global::DurableAgents.Serialization.JsonSerde.TypeInfo<global::DurableAgents.ApprovalDecision>(_context.JsonOptions), global::DurableAgents.Serialization.JsonSerde.TypeInfo<bool>(_context.JsonOptions), options);
+
+        /// <summary>Sends a one-way call to <c>researcher/approve</c> (optionally delayed); the handle gives its invocation id.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("DurableAgents.Generator", "0.1.0.0")]
+        public global::DurableAgents.InvocationHandle SendApprove(global::DurableAgents.ApprovalDecision request, global::DurableAgents.SendOptions? options = null)
+            => _context.Send<global::DurableAgents.ApprovalDecision>(new global::DurableAgents.CallTarget(ServiceName, "approve", _key), request, global::DurableAgents.Serialization.JsonSerde.TypeInfo<global::DurableAgents.ApprovalDecision>(_context.JsonOptions), options);
+
+        /// <summary>Calls <c>researcher/history</c> with an empty body and decodes its result (a task over the durable call).</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("DurableAgents.Generator", "0.1.0.0")]
+        public async global::System.Threading.Tasks.Task<global::System.Collections.Generic.IList<global::Microsoft.Extensions.AI.ChatMessage>> HistoryAsync(global::DurableAgents.CallOptions? options = null)
+        {
+            var response = await _context.CallRawAsync(new global::DurableAgents.CallTarget(ServiceName, "history", _key), global::System.ReadOnlyMemory<byte>.Empty, options);
+            return global::DurableAgents.Serialization.JsonSerde.DeserializeJournaled<global::System.Collections.Generic.IList<global::Microsoft.Extensions.AI.ChatMessage>>(response, global::DurableAgents.Serialization.JsonSerde.TypeInfo<global::System.Collections.Generic.IList<global::Microsoft.Extensions.AI.ChatMessage>>(_context.JsonOptions));
+        }
+
+        /// <summary>Sends a one-way call to <c>researcher/history</c> (optionally delayed); the handle gives its invocation id.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("DurableAgents.Generator", "0.1.0.0")]
+        public global::DurableAgents.InvocationHandle SendHistory(global::DurableAgents.SendOptions? options = null)
+            => _context.SendRaw(new global::DurableAgents.CallTarget(ServiceName, "history", _key), global::System.ReadOnlyMemory<byte>.Empty, options);
+
+        /// <summary>Calls <c>researcher/approvals</c> with an empty body and decodes its result (a task over the durable call).</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("DurableAgents.Generator", "0.1.0.0")]
+        public async global::System.Threading.Tasks.Task<global::System.Collections.Generic.List<global::DurableAgents.PendingApproval>> ApprovalsAsync(global::DurableAgents.CallOptions? options = null)
+        {
+            var response = await _context.CallRawAsync(new global::DurableAgents.CallTarget(ServiceName, "approvals", _key), global::System.ReadOnlyMemory<byte>.Empty, options);
+            return global::DurableAgents.Serialization.JsonSerde.DeserializeJournaled<global::System.Collections.Generic.List<global::DurableAgents.PendingApproval>>(response, global::DurableAgents.Serialization.JsonSerde.TypeInfo<global::System.Collections.Generic.List<global::DurableAgents.PendingApproval>>(_context.JsonOptions));
+        }
+
+        /// <summary>Sends a one-way call to <c>researcher/approvals</c> (optionally delayed); the handle gives its invocation id.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("DurableAgents.Generator", "0.1.0.0")]
+        public global::DurableAgents.InvocationHandle SendApprovals(global::DurableAgents.SendOptions? options = null)
+            => _context.SendRaw(new global::DurableAgents.CallTarget(ServiceName, "approvals", _key), global::System.ReadOnlyMemory<byte>.Empty, options);
+
+        /// <summary>Calls <c>researcher/reset</c> and returns its result (a durable future).</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("DurableAgents.Generator", "0.1.0.0")]
+        public global::DurableAgents.DurableFuture ResetAsync(global::DurableAgents.CallOptions? options = null)
+            => _context.CallRawAsync(new global::DurableAgents.CallTarget(ServiceName, "reset", _key), global::System.ReadOnlyMemory<byte>.Empty, options);
+
+        /// <summary>Sends a one-way call to <c>researcher/reset</c> (optionally delayed); the handle gives its invocation id.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("DurableAgents.Generator", "0.1.0.0")]
+        public global::DurableAgents.InvocationHandle SendReset(global::DurableAgents.SendOptions? options = null)
+            => _context.SendRaw(new global::DurableAgents.CallTarget(ServiceName, "reset", _key), global::System.ReadOnlyMemory<byte>.Empty, options);
+    }
+
+    /// <summary>Calls <c>researcher</c> from outside Restate, through the Restate ingress.</summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("DurableAgents.Generator", "0.1.0.0")]
+    public sealed partial class ResearchAgentClient
+    {
+        /// <summary>The Restate service name.</summary>
+        public const string ServiceName = "researcher";
+
+        private readonly global::DurableAgents.Clients.IngressClient _client;
+        private readonly global::System.Text.Json.JsonSerializerOptions _jsonOptions;
+        private readonly string _key;
+
+        /// <summary>A client over <paramref name="client"/>; JSON metadata comes from <paramref name="jsonOptions"/>, by default the assembly's <c>RestateJson.Options</c>.</summary>
+        public ResearchAgentClient(global::DurableAgents.Clients.IngressClient client, string key, global::System.Text.Json.JsonSerializerOptions? jsonOptions = null)
+        {
+            _client = client ?? throw new global::System.ArgumentNullException(nameof(client));
+            _key = key ?? throw new global::System.ArgumentNullException(nameof(key));
+            _jsonOptions = jsonOptions ?? global::TestApp.RestateJson.Options;
+        }
+
+        /// <summary>The key of the target object.</summary>
+        public string Key => _key;
+
+        /// <summary>Calls <c>researcher/run</c> and waits for its result.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("DurableAgents.Generator", "0.1.0.0")]
+        public async global::System.Threading.Tasks.Task<global::DurableAgents.AgentResponse> RunAsync(global::DurableAgents.AgentRequest request, global::DurableAgents.Clients.IngressCallOptions? options = null, global::System.Threading.CancellationToken cancellationToken = default)
+        {
+            var response = await _client.CallRawAsync(new global::DurableAgents.CallTarget(ServiceName, "run", _key), global::DurableAgents.Serialization.JsonSerde.Serialize<global::DurableAgents.AgentRequest>(request, global::DurableAgents.Serialization.JsonSerde.TypeInfo<global::DurableAgents.AgentRequest>(_jsonOptions)), options, cancellationToken).ConfigureAwait(false);
+            return global::DurableAgents.Serialization.JsonSerde.DeserializeJournaled<global::DurableAgents.AgentResponse>(response, global::DurableAgents.Serialization.JsonSerde.TypeInfo<global::DurableAgents.AgentResponse>(_jsonOptions));
+        }
+
+        /// <summary>Sends <c>researcher/run</c> without waiting for its result.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("DurableAgents.Generator", "0.1.0.0")]
+        public global::System.Threading.Tasks.Task<global::DurableAgents.Clients.SendResponse> SendRunAsync(global::DurableAgents.AgentRequest request, global::DurableAgents.Clients.IngressSendOptions? options = null, global::System.Threading.CancellationToken cancellationToken = default)
+            => _client.SendRawAsync(new global::DurableAgents.CallTarget(ServiceName, "run", _key), global::DurableAgents.Serialization.JsonSerde.Serialize<global::DurableAgents.AgentRequest>(request, global::DurableAgents.Serialization.JsonSerde.TypeInfo<global::DurableAgents.AgentRequest>(_jsonOptions)), options, cancellationToken);
+
+        /// <summary>Calls <c>researcher/approve</c> and waits for its result.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("DurableAgents.Generator", "0.1.0.0")]
+        public async global::System.Threading.Tasks.Task<bool> ApproveAsync(global::DurableAgents.ApprovalDecision request, global::DurableAgents.Clients.IngressCallOptions? options = null, global::System.Threading.CancellationToken cancellationToken = default)
+        {
+            var response = await _client.CallRawAsync(new global::DurableAgents.CallTarget(ServiceName, "approve", _key), global::DurableAgents.Serialization.JsonSerde.Serialize<global::DurableAgents.ApprovalDecision>(request, global::DurableAgents.Serialization.JsonSerde.TypeInfo<global::DurableAgents.ApprovalDecision>(_jsonOptions)), options, cancellationToken).ConfigureAwait(false);
+            return global::DurableAgents.Serialization.JsonSerde.DeserializeJournaled<bool>(response, global::DurableAgents.Serialization.JsonSerde.TypeInfo<bool>(_jsonOptions));
+        }
+
+        /// <summary>Sends <c>researcher/approve</c> without waiting for its result.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("DurableAgents.Generator", "0.1.0.0")]
+        public global::System.Threading.Tasks.Task<global::DurableAgents.Clients.SendResponse> SendApproveAsync(global::DurableAgents.ApprovalDecision request, global::DurableAgents.Clients.IngressSendOptions? options = null, global::System.Threading.CancellationToken cancellationToken = default)
+            => _client.SendRawAsync(new global::DurableAgents.CallTarget(ServiceName, "approve", _key), global::DurableAgents.Serialization.JsonSerde.Serialize<global::DurableAgents.ApprovalDecision>(request, global::DurableAgents.Serialization.JsonSerde.TypeInfo<global::DurableAgents.ApprovalDecision>(_jsonOptions)), options, cancellationToken);
+
+        /// <summary>Calls <c>researcher/history</c> and waits for its result.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("DurableAgents.Generator", "0.1.0.0")]
+        public async global::System.Threading.Tasks.Task<global::System.Collections.Generic.IList<global::Microsoft.Extensions.AI.ChatMessage>> HistoryAsync(global::DurableAgents.Clients.IngressCallOptions? options = null, global::System.Threading.CancellationToken cancellationToken = default)
+        {
+            var response = await _client.CallRawAsync(new global::DurableAgents.CallTarget(ServiceName, "history", _key), global::System.ReadOnlyMemory<byte>.Empty, options, cancellationToken).ConfigureAwait(false);
+            return global::DurableAgents.Serialization.JsonSerde.DeserializeJournaled<global::System.Collections.Generic.IList<global::Microsoft.Extensions.AI.ChatMessage>>(response, global::DurableAgents.Serialization.JsonSerde.TypeInfo<global::System.Collections.Generic.IList<global::Microsoft.Extensions.AI.ChatMessage>>(_jsonOptions));
+        }
+
+        /// <summary>Sends <c>researcher/history</c> without waiting for its result.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("DurableAgents.Generator", "0.1.0.0")]
+        public global::System.Threading.Tasks.Task<global::DurableAgents.Clients.SendResponse> SendHistoryAsync(global::DurableAgents.Clients.IngressSendOptions? options = null, global::System.Threading.CancellationToken cancellationToken = default)
+            => _client.SendRawAsync(new global::DurableAgents.CallTarget(ServiceName, "history", _key), global::System.ReadOnlyMemory<byte>.Empty, options, cancellationToken);
+
+        /// <summary>Calls <c>researcher/approvals</c> and waits for its result.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("DurableAgents.Generator", "0.1.0.0")]
+        public async global::System.Threading.Tasks.Task<global::System.Collections.Generic.List<global::DurableAgents.PendingApproval>> ApprovalsAsync(global::DurableAgents.Clients.IngressCallOptions? options = null, global::System.Threading.CancellationToken cancellationToken = default)
+        {
+            var response = await _client.CallRawAsync(new global::DurableAgents.CallTarget(ServiceName, "approvals", _key), global::System.ReadOnlyMemory<byte>.Empty, options, cancellationToken).ConfigureAwait(false);
+            return global::DurableAgents.Serialization.JsonSerde.DeserializeJournaled<global::System.Collections.Generic.List<global::DurableAgents.PendingApproval>>(response, global::DurableAgents.Serialization.JsonSerde.TypeInfo<global::System.Collections.Generic.List<global::DurableAgents.PendingApproval>>(_jsonOptions));
+        }
+
+        /// <summary>Sends <c>researcher/approvals</c> without waiting for its result.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("DurableAgents.Generator", "0.1.0.0")]
+        public global::System.Threading.Tasks.Task<global::DurableAgents.Clients.SendResponse> SendApprovalsAsync(global::DurableAgents.Clients.IngressSendOptions? options = null, global::System.Threading.CancellationToken cancellationToken = default)
+            => _client.SendRawAsync(new global::DurableAgents.CallTarget(ServiceName, "approvals", _key), global::System.ReadOnlyMemory<byte>.Empty, options, cancellationToken);
+
+        /// <summary>Calls <c>researcher/reset</c> and waits for its result.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("DurableAgents.Generator", "0.1.0.0")]
+        public global::System.Threading.Tasks.Task ResetAsync(global::DurableAgents.Clients.IngressCallOptions? options = null, global::System.Threading.CancellationToken cancellationToken = default)
+            => _client.CallRawAsync(new global::DurableAgents.CallTarget(ServiceName, "reset", _key), global::System.ReadOnlyMemory<byte>.Empty, options, cancellationToken);
+
+        /// <summary>Sends <c>researcher/reset</c> without waiting for its result.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("DurableAgents.Generator", "0.1.0.0")]
+        public global::System.Threading.Tasks.Task<global::DurableAgents.Clients.SendResponse> SendResetAsync(global::DurableAgents.Clients.IngressSendOptions? options = null, global::System.Threading.CancellationToken cancellationToken = default)
+            => _client.SendRawAsync(new global::DurableAgents.CallTarget(ServiceName, "reset", _key), global::System.ReadOnlyMemory<byte>.Empty, options, cancellationToken);
+    }
+}
+//------------------------------------------------------------ DurableAgents.Registration.g.cs
+// <auto-generated/>
+// Generated by the DurableAgents source generator. Do not edit: changes are lost on the next build.
+#nullable enable
+#pragma warning disable CS0618, CS0612 // obsolete members used by user code stay usable
+
+namespace TestApp
+{
+    /// <summary>
+    /// JSON metadata for the Restate handlers of this assembly: every <c>JsonSerializerContext</c> declared in it
+    /// (System.Text.Json source generation), combined. Declare <c>[JsonSerializable(typeof(T))]</c> for each handler input
+    /// and output type there; see docs/generator.md.
+    /// </summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("DurableAgents.Generator", "0.1.0.0")]
+    internal static class RestateJson
+    {
+        /// <summary>The assembly's JsonSerializerContexts (ordinal by name); each service definition carries it.</summary>
+        public static global::System.Text.Json.Serialization.Metadata.IJsonTypeInfoResolver Resolver { get; } = global::System.Text.Json.Serialization.Metadata.JsonTypeInfoResolver.Combine(global::DurableAgents.Agents.AgentJson.Resolver);
+
+        /// <summary>
+        /// Options for ingress clients, built like the endpoint's: web defaults, <see cref="Resolver"/>, the runtime's
+        /// built-in metadata, then reflection only when the application allows it (never under Native AOT).
+        /// </summary>
+        public static global::System.Text.Json.JsonSerializerOptions Options { get; } = CreateOptions();
+
+        private static global::System.Text.Json.JsonSerializerOptions CreateOptions()
+        {
+            var resolvers = new global::System.Collections.Generic.List<global::System.Text.Json.Serialization.Metadata.IJsonTypeInfoResolver> { Resolver, global::DurableAgents.Serialization.BuiltInJsonContext.Default };
+            if (global::System.Text.Json.JsonSerializer.IsReflectionEnabledByDefault)
+            {
+                #pragma warning disable IL2026, IL3050 // guarded by the reflection feature switch
+                resolvers.Add(new global::System.Text.Json.Serialization.Metadata.DefaultJsonTypeInfoResolver());
+                #pragma warning restore IL2026, IL3050
+            }
+
+            var options = new global::System.Text.Json.JsonSerializerOptions(global::System.Text.Json.JsonSerializerDefaults.Web)
+            {
+                TypeInfoResolver = global::System.Text.Json.Serialization.Metadata.JsonTypeInfoResolver.Combine(resolvers.ToArray()),
+            };
+            options.MakeReadOnly();
+            return options;
+        }
+    }
+
+    /// <summary>Registers every Restate service, Virtual Object and Workflow of this assembly.</summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("DurableAgents.Generator", "0.1.0.0")]
+    internal static class RestateServiceCollectionExtensions
+    {
+        /// <summary>
+        /// Binds the generated definitions of this assembly to the Restate endpoint (ordinal by class name) and registers
+        /// the classes with instance handlers as transient services; then <c>app.MapRestate()</c> serves them.
+        /// </summary>
+        public static global::Microsoft.Extensions.DependencyInjection.IServiceCollection AddRestateServices(this global::Microsoft.Extensions.DependencyInjection.IServiceCollection services)
+        {
+            global::System.ArgumentNullException.ThrowIfNull(services);
+            global::Microsoft.Extensions.DependencyInjection.Extensions.ServiceCollectionDescriptorExtensions.TryAddTransient<global::Demo.Agents.ResearchAgent>(services);
+            global::DurableAgents.Hosting.RestateHostingExtensions.AddRestate(services, static options =>
+            {
+                options.Bind(global::Demo.Agents.ResearchAgent.Definition);
+            });
+            return services;
         }
     }
 }
