@@ -227,6 +227,10 @@ internal sealed class InvocationStateMachine
                     else if (MessageTypes.IsNotification(type))
                     {
                         StoreNotificationLocked(type, (NotificationTemplate)message);
+                        if (_phase == Phase.Closed)
+                        {
+                            return; // a malformed notification (571): do not reopen the attempt below
+                        }
                     }
                     else
                     {
