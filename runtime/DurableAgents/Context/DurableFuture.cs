@@ -111,7 +111,7 @@ public readonly struct DurableAwaiter : ICriticalNotifyCompletion
 
     internal DurableAwaiter(DurableFuture future) => _future = future;
 
-    public bool IsCompleted => _future.IsResolved;
+    public bool IsCompleted => _future.IsResolved && !(_future.Machine?.CancelsResolved(_future) ?? false);
 
     public void OnCompleted(Action continuation) => _future.Park(continuation);
 
@@ -131,7 +131,7 @@ public readonly struct DurableAwaiter<T> : ICriticalNotifyCompletion
 
     internal DurableAwaiter(DurableFuture<T> future) => _future = future;
 
-    public bool IsCompleted => _future.IsResolved;
+    public bool IsCompleted => _future.IsResolved && !(_future.Machine?.CancelsResolved(_future) ?? false);
 
     public void OnCompleted(Action continuation) => _future.Park(continuation);
 

@@ -68,7 +68,12 @@ internal sealed class InvocationStateMachine
     private bool _inputClosed;
     private bool _cancelReceived;
     private bool _cancelPending;
+    private long _cancelSequence;
     private readonly CancellationTokenSource _cancellation = new();
+
+    // Calls made by this invocation (invocation-id slot, result slot), cancelled with it (SC "implicit cancellation").
+    private readonly List<(Slot InvocationId, Slot Result)> _childCalls = [];
+    private bool _childrenCancelled;
 
     // Output.
     private ArrayBufferWriter<byte> _pending = new(1024);
@@ -314,6 +319,7 @@ internal sealed class InvocationStateMachine
                     {
                         _cancelReceived = true;
                         _cancelPending = true;
+                        _cancelSequence = ++_resultSequence;
                         _cancellation.Cancel();
                         DeliverCancelLocked();
                     }
@@ -446,7 +452,9 @@ internal sealed class InvocationStateMachine
             var idSlot = _nextCompletionId++;
             var resultSlot = _nextCompletionId++;
             CommandLocked(MessageType.CallCommand, build(idSlot, resultSlot), out _);
-            return (GetSlotLocked(_completions, SlotKind.Completion, idSlot), GetSlotLocked(_completions, SlotKind.Completion, resultSlot));
+            var slots = (GetSlotLocked(_completions, SlotKind.Completion, idSlot), GetSlotLocked(_completions, SlotKind.Completion, resultSlot));
+            _childCalls.Add(slots);
+            return slots;
         }
     }
 
@@ -553,19 +561,36 @@ internal sealed class InvocationStateMachine
         var runNow = false;
         lock (_gate)
         {
-            if (future.IsResolved)
+            if (_cancelPending && _phase != Phase.Closed && CancelPrecedesLocked(future))
+            {
+                if (TryCancelChildCallsLocked())
+                {
+                    if (_phase == Phase.Closed)
+                    {
+                        future.DeliverClosed = true;
+                    }
+                    else
+                    {
+                        _cancelPending = false;
+                        future.DeliverCancel = true;
+                    }
+
+                    runNow = true;
+                }
+                else
+                {
+                    // The cancellation is observed once the invocation ids of the calls to cancel are known.
+                    _parked.Add((future, continuation));
+                    TrySuspendLocked();
+                }
+            }
+            else if (future.IsResolved)
             {
                 runNow = true;
             }
             else if (_phase == Phase.Closed)
             {
                 future.DeliverClosed = true;
-                runNow = true;
-            }
-            else if (_cancelPending)
-            {
-                _cancelPending = false;
-                future.DeliverCancel = true;
                 runNow = true;
             }
             else
@@ -608,12 +633,77 @@ internal sealed class InvocationStateMachine
         return true;
     }
 
+    /// <summary>
+    /// Whether an await of <paramref name="future"/> observes a pending cancellation: it is unresolved, or its result
+    /// arrived after the CANCEL signal. Results are numbered in arrival (= journal) order, so a replay decides the same.
+    /// </summary>
+    private bool CancelPrecedesLocked(DurableFuture future) => !future.IsResolved || future.ResolvedSequence > _cancelSequence;
+
+    /// <summary>True when awaiting the already-resolved <paramref name="future"/> must throw the pending cancellation instead.</summary>
+    internal bool CancelsResolved(DurableFuture future)
+    {
+        lock (_gate)
+        {
+            return _cancelPending && _phase != Phase.Closed && future.IsResolved && future.ResolvedSequence > _cancelSequence;
+        }
+    }
+
+    /// <summary>
+    /// Cancels the calls this invocation made and that had not returned when the CANCEL signal arrived, by journaling a
+    /// <c>SendSignal(CANCEL)</c> to each in call order (replayed like any command). False while an invocation id is unknown.
+    /// </summary>
+    private bool TryCancelChildCallsLocked()
+    {
+        if (_childrenCancelled)
+        {
+            return true;
+        }
+
+        foreach (var (id, result) in _childCalls)
+        {
+            if (id.Result is null && !ReturnedBeforeCancelLocked(result))
+            {
+                return false;
+            }
+        }
+
+        _childrenCancelled = true;
+        try
+        {
+            foreach (var (id, result) in _childCalls)
+            {
+                if (!ReturnedBeforeCancelLocked(result) && id.Result is { ResultCase: NotificationTemplate.ResultOneofCase.InvocationId } n)
+                {
+                    CommandLocked(MessageType.SendSignalCommand, new SendSignalCommandMessage
+                    {
+                        TargetInvocationId = n.InvocationId,
+                        Idx = CancelSignalId,
+                        Void = new Protocol.Messages.Void(),
+                    }, out _);
+                }
+            }
+        }
+        catch (InvocationClosedException)
+        {
+            // Journal mismatch: the attempt is closed (the caller checks the phase).
+        }
+
+        return true;
+    }
+
+    private bool ReturnedBeforeCancelLocked(Slot result) => result.Result is not null && result.Sequence < _cancelSequence;
+
     private void WakeParkedLocked()
     {
+        if (_cancelPending && _parked.Count > 0)
+        {
+            DeliverCancelLocked();
+        }
+
         for (var i = _parked.Count - 1; i >= 0; i--)
         {
             var (future, continuation) = _parked[i];
-            if (future.IsResolved)
+            if (future.IsResolved && !(_cancelPending && future.ResolvedSequence > _cancelSequence))
             {
                 _parked.RemoveAt(i);
                 Schedule(continuation);
@@ -626,6 +716,17 @@ internal sealed class InvocationStateMachine
         if (_parked.Count == 0)
         {
             return; // delivered at the next await of an unresolved future
+        }
+
+        if (!TryCancelChildCallsLocked())
+        {
+            TrySuspendLocked(); // waits for the callees' invocation ids
+            return;
+        }
+
+        if (_phase == Phase.Closed)
+        {
+            return; // CloseLocked woke the parked awaits
         }
 
         _cancelPending = false;
@@ -653,6 +754,17 @@ internal sealed class InvocationStateMachine
         foreach (var (future, _) in _parked)
         {
             future.CollectPending(pending);
+        }
+
+        if (_cancelPending && !_childrenCancelled)
+        {
+            foreach (var (id, result) in _childCalls)
+            {
+                if (id.Result is null && !ReturnedBeforeCancelLocked(result))
+                {
+                    pending.Add(id);
+                }
+            }
         }
 
         var suspension = new SuspensionMessage();
