@@ -1,0 +1,29 @@
+using BenchmarkDotNet.Columns;
+using BenchmarkDotNet.Configs;
+using BenchmarkDotNet.Diagnosers;
+using BenchmarkDotNet.Jobs;
+using BenchmarkDotNet.Running;
+
+namespace DurableAgents.Benchmarks;
+
+/// <summary>
+/// dotnet run -c Release --project bench/DurableAgents.Benchmarks -- --filter '*'
+/// The default job is short (1 launch, 3 warm-up, 5 measured iterations) so the whole suite fits in a few minutes on
+/// two shared cores; pass e.g. `--job default` for BenchmarkDotNet's full statistics.
+/// </summary>
+public static class Program
+{
+    public static void Main(string[] args)
+    {
+        var config = DefaultConfig.Instance
+            .AddDiagnoser(MemoryDiagnoser.Default)
+            .AddColumn(StatisticColumn.Min)
+            .WithOptions(ConfigOptions.JoinSummary);
+        if (!args.Any(a => a.StartsWith("--job", StringComparison.Ordinal) || a == "-j"))
+        {
+            config = config.AddJob(Job.Default.WithLaunchCount(1).WithWarmupCount(3).WithIterationCount(5).AsDefault());
+        }
+
+        BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args, config);
+    }
+}

@@ -1,0 +1,392 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using DurableAgents.E2eBench;
+using DurableAgents.Testing;
+
+// End-to-end benchmark: the same handlers on our SDK and on the official TypeScript SDK, each against a fresh
+// restate-server 1.7.12 (free loopback ports), driven by the same closed-loop load generator; runs interleaved
+// (TS, ours, TS, ours…) and reports ratios ours/TS. See docs/benchmarks.md. Usually run through bench/run.sh.
+//
+// Options: --quick | --rounds N | --duration S | --warmup S | --concurrency 1,8,32,128 | --workloads noop,steps10,agent
+//          --memory N (in-flight invocations for the memory probe, 0 = skip) | --out FILE.md
+CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
+CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
+var opt = Options.Parse(args);
+var repo = FindRepo();
+Console.WriteLine($"E2E benchmark: rounds={opt.Rounds} duration={opt.Duration}s warmup={opt.Warmup}s concurrency={string.Join(',', opt.Concurrency)} " +
+                  $"workloads={string.Join(',', opt.Workloads)} memory={opt.MemoryInvocations}; {Environment.ProcessorCount} cores; load {File.ReadAllText("/proc/loadavg").Trim()}");
+
+var cleanup = new Cleanup();
+Console.CancelKeyPress += (_, e) =>
+{
+    e.Cancel = true;
+    cleanup.RunAndExit(130, "interrupted");
+};
+var budget = TimeSpan.FromSeconds(opt.Rounds * opt.Workloads.Length * 2 * (opt.Concurrency.Length * (opt.Duration + 2) + opt.Warmup + 20)
+                                  + (opt.MemoryInvocations > 0 ? opt.Rounds * 2 * (opt.Warmup + 90) : 0) + 120);
+using var watchdog = new Timer(_ => cleanup.RunAndExit(3, $"watchdog: the run exceeded its {budget} budget"), null, budget * 2, Timeout.InfiniteTimeSpan);
+
+await using var model = await FakeModel.StartAsync();
+cleanup.Add(() => model.DisposeAsync().AsTask());
+var rows = new List<Row>();
+var memory = new List<MemoryRow>();
+string[] sdks = ["ts", "dotnet"];
+var bodies = new Dictionary<string, (string Handler, byte[] Body)>
+{
+    ["noop"] = ("noop", """{"hello":"world"}"""u8.ToArray()),
+    ["steps10"] = ("steps10", "{}"u8.ToArray()),
+    ["agent"] = ("agentTurn", """{"message":"What is the weather in Paris?"}"""u8.ToArray()),
+};
+using var load = new LoadGenerator(Math.Max(opt.Concurrency.Max(), 64));
+
+for (var round = 1; round <= opt.Rounds; round++)
+{
+    foreach (var workload in opt.Workloads)
+    {
+        foreach (var sdk in sdks)
+        {
+            await using var env = await BenchEnv.StartAsync(sdk, repo, model.Uri, cleanup);
+            var (handler, body) = bodies[workload];
+            var uri = new Uri(env.Server.IngressUri, $"Bench/{handler}");
+            if (!await load.SendAsync(uri, body))
+            {
+                throw new InvalidOperationException($"{sdk} {workload}: the first invocation failed: {load.LastError}");
+            }
+
+            await load.RunAsync(uri, body, 8, TimeSpan.FromSeconds(opt.Warmup)); // warm-up: JIT, connections, server caches
+            foreach (var c in opt.Concurrency)
+            {
+                var row = await Measure(env, load, uri, body, round, workload, sdk, c, opt.Duration);
+                rows.Add(row);
+                Console.WriteLine(row.ToLine());
+            }
+        }
+    }
+
+    if (opt.MemoryInvocations > 0)
+    {
+        foreach (var sdk in sdks)
+        {
+            await using var env = await BenchEnv.StartAsync(sdk, repo, model.Uri, cleanup);
+            var m = await MeasureMemory(env, load, round, sdk, opt.MemoryInvocations, opt.Warmup);
+            memory.Add(m);
+            Console.WriteLine(m.ToLine());
+        }
+    }
+}
+
+var report = Report.Build(rows, memory, opt);
+Console.WriteLine();
+Console.WriteLine(report);
+var outPath = opt.Out ?? Path.Combine(repo, "artifacts", "bench", "e2e-results.md");
+Directory.CreateDirectory(Path.GetDirectoryName(outPath)!);
+await File.WriteAllTextAsync(outPath, report);
+await File.WriteAllTextAsync(Path.ChangeExtension(outPath, ".json"), JsonSerializer.Serialize(new { rows, memory }, new JsonSerializerOptions { WriteIndented = true, IncludeFields = true }));
+Console.WriteLine($"results written to {outPath} (+ .json)");
+return 0;
+
+static async Task<Row> Measure(BenchEnv env, LoadGenerator load, Uri uri, byte[] body, int round, string workload, string sdk, int concurrency, int seconds)
+{
+    var self = Process.GetCurrentProcess();
+    var svc0 = ProcStat.CpuMs(env.Service.Pid);
+    var srv0 = ProcStat.CpuMs(env.ServerPid);
+    self.Refresh();
+    var gen0 = self.TotalProcessorTime.TotalMilliseconds;
+    var (busy0, total0) = ProcStat.Machine();
+    var result = await load.RunAsync(uri, body, concurrency, TimeSpan.FromSeconds(seconds));
+    var svc = ProcStat.CpuMs(env.Service.Pid) - svc0;
+    var srv = ProcStat.CpuMs(env.ServerPid) - srv0;
+    self.Refresh();
+    var gen = self.TotalProcessorTime.TotalMilliseconds - gen0;
+    var (busy1, _) = ProcStat.Machine();
+    var wallMs = result.Seconds * 1000;
+    var n = Math.Max(1, result.Completed);
+    return new Row(round, workload, sdk, concurrency, result.Completed, result.Errors, result.Throughput, result.P50Ms, result.P99Ms,
+        svc / n, srv / n, svc / wallMs, srv / wallMs, gen / wallMs, Math.Max(0, busy1 - busy0 - svc - srv - gen) / wallMs);
+}
+
+static async Task<MemoryRow> MeasureMemory(BenchEnv env, LoadGenerator load, int round, string sdk, int count, int warmup)
+{
+    var noop = new Uri(env.Server.IngressUri, "Bench/noop");
+    var hold = new Uri(env.Server.IngressUri, "Bench/hold/send");
+    await load.RunAsync(noop, """{"hello":"world"}"""u8.ToArray(), 8, TimeSpan.FromSeconds(warmup));
+    const int warmHolds = 20; // the hold path warmed up (JIT, first streams) before the baseline
+    await SendHolds(load, hold, warmHolds);
+    await WaitRunning(env, warmHolds, TimeSpan.FromSeconds(30));
+    await Task.Delay(2000);
+    var svc0 = ProcStat.RssKiB(env.Service.Pid);
+    var srv0 = ProcStat.RssKiB(env.ServerPid);
+    await SendHolds(load, hold, count);
+    var running = await WaitRunning(env, warmHolds + count, TimeSpan.FromSeconds(60));
+    await Task.Delay(3000); // let the last streams settle
+    var svc1 = ProcStat.RssKiB(env.Service.Pid);
+    var srv1 = ProcStat.RssKiB(env.ServerPid);
+    return new MemoryRow(round, sdk, count, running - warmHolds, svc0, svc1, srv0, srv1,
+        (svc1 - svc0) / (double)count, (srv1 - srv0) / (double)count);
+}
+
+static async Task SendHolds(LoadGenerator load, Uri hold, int count)
+{
+    var next = 0;
+    var failures = 0;
+    await Task.WhenAll(Enumerable.Range(0, 16).Select(async _ =>
+    {
+        while (Interlocked.Increment(ref next) <= count)
+        {
+            if (!await load.SendAsync(hold, []))
+            {
+                Interlocked.Increment(ref failures);
+            }
+        }
+    }));
+    if (failures > 0)
+    {
+        throw new InvalidOperationException($"{failures} hold sends failed: {load.LastError}");
+    }
+}
+
+static async Task<int> WaitRunning(BenchEnv env, int expected, TimeSpan timeout)
+{
+    var deadline = Stopwatch.StartNew();
+    var running = 0;
+    while (deadline.Elapsed < timeout)
+    {
+        var result = await env.Server.QueryAsync("SELECT count(*) AS n FROM sys_invocation WHERE status = 'running'");
+        running = result.Count > 0 ? (int)result[0]!["n"]!.GetValue<long>() : 0;
+        if (running >= expected)
+        {
+            break;
+        }
+
+        await Task.Delay(500);
+    }
+
+    return running;
+}
+
+static string FindRepo()
+{
+    foreach (var start in new[] { Directory.GetCurrentDirectory(), AppContext.BaseDirectory })
+    {
+        for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "Generator.sln")))
+            {
+                return dir.FullName;
+            }
+        }
+    }
+
+    throw new DirectoryNotFoundException("run from inside the repository (Generator.sln not found)");
+}
+
+namespace DurableAgents.E2eBench
+{
+    internal sealed record Options(int Rounds, int Duration, int Warmup, int[] Concurrency, string[] Workloads, int MemoryInvocations, string? Out, bool Quick)
+    {
+        public static Options Parse(string[] args)
+        {
+            var quick = args.Contains("--quick");
+            var o = quick
+                ? new Options(1, 3, 2, [1, 8], ["noop", "steps10", "agent"], 100, null, true)
+                : new Options(3, 10, 3, [1, 8, 32, 128], ["noop", "steps10", "agent"], 500, null, false);
+            for (var i = 0; i < args.Length; i++)
+            {
+                string Next() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value");
+                o = args[i] switch
+                {
+                    "--quick" => o,
+                    "--rounds" => o with { Rounds = int.Parse(Next()) },
+                    "--duration" => o with { Duration = int.Parse(Next()) },
+                    "--warmup" => o with { Warmup = int.Parse(Next()) },
+                    "--concurrency" => o with { Concurrency = Next().Split(',').Select(int.Parse).ToArray() },
+                    "--workloads" => o with { Workloads = Next().Split(',') },
+                    "--memory" => o with { MemoryInvocations = int.Parse(Next()) },
+                    "--out" => o with { Out = Path.GetFullPath(Next()) },
+                    _ => throw new ArgumentException($"unknown option {args[i]}"),
+                };
+            }
+
+            return o;
+        }
+    }
+
+    /// <summary>One measured point.</summary>
+    internal sealed record Row(int Round, string Workload, string Sdk, int Concurrency, int Completed, int Errors, double Throughput, double P50Ms, double P99Ms,
+        double ServiceCpuMsPerInv, double ServerCpuMsPerInv, double ServiceCores, double ServerCores, double LoadGenCores, double OtherCores)
+    {
+        public string ToLine() =>
+            $"  r{Round} {Workload,-8} {Sdk,-6} c={Concurrency,-4} {Throughput,8:F0}/s p50 {P50Ms,7:F2} p99 {P99Ms,7:F2} ms  cpu/inv svc {ServiceCpuMsPerInv:F3} srv {ServerCpuMsPerInv:F3} ms  " +
+            $"cores svc {ServiceCores:F2} srv {ServerCores:F2} gen {LoadGenCores:F2} other {OtherCores:F2}  n={Completed} err={Errors}";
+    }
+
+    /// <summary>One memory probe: RSS before and after <c>Count</c> invocations blocked in an awakeable.</summary>
+    internal sealed record MemoryRow(int Round, string Sdk, int Count, int Running, long ServiceRss0KiB, long ServiceRss1KiB, long ServerRss0KiB, long ServerRss1KiB,
+        double ServiceKiBPerInv, double ServerKiBPerInv)
+    {
+        public string ToLine() =>
+            $"  r{Round} memory   {Sdk,-6} {Count} held ({Running} running): service {ServiceRss0KiB / 1024.0:F1}->{ServiceRss1KiB / 1024.0:F1} MiB = {ServiceKiBPerInv:F1} KiB/inv, " +
+            $"server {ServerRss0KiB / 1024.0:F1}->{ServerRss1KiB / 1024.0:F1} MiB = {ServerKiBPerInv:F1} KiB/inv";
+    }
+
+    /// <summary>A fresh restate-server and a fresh service process, registered.</summary>
+    internal sealed class BenchEnv : IAsyncDisposable
+    {
+        private readonly Cleanup _cleanup;
+        private readonly Func<Task> _kill;
+
+        private BenchEnv(RestateServer server, int serverPid, ServiceProcess service, Cleanup cleanup, Func<Task> kill)
+        {
+            Server = server;
+            ServerPid = serverPid;
+            Service = service;
+            _cleanup = cleanup;
+            _kill = kill;
+        }
+
+        public RestateServer Server { get; }
+
+        public int ServerPid { get; }
+
+        public ServiceProcess Service { get; }
+
+        public static async Task<BenchEnv> StartAsync(string sdk, string repo, Uri modelUri, Cleanup cleanup)
+        {
+            var server = await RestateServer.StartAsync(new RestateServerOptions
+            {
+                Environment = new Dictionary<string, string>
+                {
+                    // the memory probe keeps invocations open in the service for a while
+                    ["RESTATE_WORKER__INVOKER__INACTIVITY_TIMEOUT"] = "10min",
+                    ["RESTATE_WORKER__INVOKER__ABORT_TIMEOUT"] = "10min",
+                },
+            });
+            var pid = ProcStat.FindProcess(server.BaseDirectory) ?? throw new InvalidOperationException("restate-server pid not found");
+            ServiceProcess service;
+            try
+            {
+                service = await ServiceProcess.StartAsync(sdk, repo, modelUri);
+            }
+            catch
+            {
+                await server.DisposeAsync();
+                throw;
+            }
+
+            Func<Task> kill = async () =>
+            {
+                await service.DisposeAsync();
+                await server.DisposeAsync();
+            };
+            cleanup.Add(kill);
+            var env = new BenchEnv(server, pid, service, cleanup, kill);
+            await server.RegisterAsync(service.Uri);
+            return env;
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            _cleanup.Remove(_kill);
+            await _kill();
+        }
+    }
+
+    /// <summary>What must be stopped if the run is interrupted or exceeds its budget.</summary>
+    internal sealed class Cleanup
+    {
+        private readonly List<Func<Task>> _actions = [];
+
+        public void Add(Func<Task> action)
+        {
+            lock (_actions)
+            {
+                _actions.Add(action);
+            }
+        }
+
+        public void Remove(Func<Task> action)
+        {
+            lock (_actions)
+            {
+                _actions.Remove(action);
+            }
+        }
+
+        public void RunAndExit(int code, string reason)
+        {
+            Console.Error.WriteLine($"stopping: {reason}");
+            Func<Task>[] actions;
+            lock (_actions)
+            {
+                actions = [.. _actions];
+            }
+
+            foreach (var a in actions.Reverse())
+            {
+                try
+                {
+                    a().Wait(TimeSpan.FromSeconds(15));
+                }
+                catch (AggregateException)
+                {
+                }
+            }
+
+            Environment.Exit(code);
+        }
+    }
+
+    internal static class Report
+    {
+        public static string Build(List<Row> rows, List<MemoryRow> memory, Options opt)
+        {
+            var sb = new StringBuilder();
+            sb.AppendLine(CultureInfo.InvariantCulture, $"Medians over {opt.Rounds} interleaved round(s) (TS then ours, fresh restate-server per SDK and workload), {opt.Duration} s per point after a {opt.Warmup} s warm-up; ratio = median of the per-round ratios ours/TS.");
+            sb.AppendLine();
+            sb.AppendLine("| workload | conc | inv/s TS | inv/s ours | **thr ratio** | p50 ms TS / ours | p99 ms TS / ours | service CPU ms/inv TS / ours | **svc CPU ratio** | server CPU ms/inv TS / ours | other load (cores) |");
+            sb.AppendLine("|---|---|---|---|---|---|---|---|---|---|---|");
+            foreach (var g in rows.GroupBy(r => (r.Workload, r.Concurrency)))
+            {
+                var ts = g.Where(r => r.Sdk == "ts").ToList();
+                var us = g.Where(r => r.Sdk == "dotnet").ToList();
+                if (ts.Count == 0 || us.Count == 0)
+                {
+                    continue;
+                }
+
+                double Ratio(Func<Row, double> f) => Median(us.Join(ts, u => u.Round, t => t.Round, (u, t) => f(u) / f(t)));
+                sb.AppendLine(CultureInfo.InvariantCulture,
+                    $"| {g.Key.Workload} | {g.Key.Concurrency} | {Median(ts.Select(r => r.Throughput)):F0} | {Median(us.Select(r => r.Throughput)):F0} | **{Ratio(r => r.Throughput):F2}x** | " +
+                    $"{Median(ts.Select(r => r.P50Ms)):F2} / {Median(us.Select(r => r.P50Ms)):F2} | {Median(ts.Select(r => r.P99Ms)):F1} / {Median(us.Select(r => r.P99Ms)):F1} | " +
+                    $"{Median(ts.Select(r => r.ServiceCpuMsPerInv)):F3} / {Median(us.Select(r => r.ServiceCpuMsPerInv)):F3} | **{Ratio(r => r.ServiceCpuMsPerInv):F2}x** | " +
+                    $"{Median(ts.Select(r => r.ServerCpuMsPerInv)):F3} / {Median(us.Select(r => r.ServerCpuMsPerInv)):F3} | {Median(g.Select(r => r.OtherCores)):F2} |");
+            }
+
+            var errors = rows.Sum(r => r.Errors);
+            sb.AppendLine();
+            sb.AppendLine(CultureInfo.InvariantCulture, $"Failed requests over the whole run: {errors}.");
+            if (memory.Count > 0)
+            {
+                sb.AppendLine();
+                sb.AppendLine("| memory per in-flight invocation | TS | ours | ratio |");
+                sb.AppendLine("|---|---|---|---|");
+                var ts = memory.Where(m => m.Sdk == "ts").ToList();
+                var us = memory.Where(m => m.Sdk == "dotnet").ToList();
+                sb.AppendLine(CultureInfo.InvariantCulture, $"| service RSS KiB / invocation ({ts.FirstOrDefault()?.Count} held in an awakeable) | {Median(ts.Select(m => m.ServiceKiBPerInv)):F1} | {Median(us.Select(m => m.ServiceKiBPerInv)):F1} | **{Median(us.Select(m => m.ServiceKiBPerInv)) / Median(ts.Select(m => m.ServiceKiBPerInv)):F2}x** |");
+                sb.AppendLine(CultureInfo.InvariantCulture, $"| restate-server RSS KiB / invocation | {Median(ts.Select(m => m.ServerKiBPerInv)):F1} | {Median(us.Select(m => m.ServerKiBPerInv)):F1} | {Median(us.Select(m => m.ServerKiBPerInv)) / Median(ts.Select(m => m.ServerKiBPerInv)):F2}x |");
+                sb.AppendLine(CultureInfo.InvariantCulture, $"| service RSS before the probe, MiB | {Median(ts.Select(m => m.ServiceRss0KiB / 1024.0)):F1} | {Median(us.Select(m => m.ServiceRss0KiB / 1024.0)):F1} | |");
+                sb.AppendLine(CultureInfo.InvariantCulture, $"| invocations seen running by the server (of held) | {string.Join(", ", ts.Select(m => m.Running))} | {string.Join(", ", us.Select(m => m.Running))} | |");
+            }
+
+            return sb.ToString();
+        }
+
+        private static double Median(IEnumerable<double> values)
+        {
+            var a = values.Where(v => !double.IsNaN(v)).Order().ToArray();
+            return a.Length == 0 ? double.NaN : a.Length % 2 == 1 ? a[a.Length / 2] : (a[a.Length / 2 - 1] + a[a.Length / 2]) / 2;
+        }
+    }
+}
