@@ -1,4 +1,6 @@
 using System.Text.Json.Serialization.Metadata;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace DurableAgents;
 
@@ -30,6 +32,12 @@ public interface IContext
 
     /// <summary>True while the handler re-executes journaled commands after a restart (useful for logging).</summary>
     bool IsReplaying { get; }
+
+    /// <summary>
+    /// A logger (category <c>DurableAgents.{service}</c>, from the app's logger factory) that drops entries while
+    /// <see cref="IsReplaying"/>, so lines are not repeated by later attempts of the invocation.
+    /// </summary>
+    ILogger Logger => NullLogger.Instance;
 
     /// <summary>
     /// Runs <paramref name="action"/> once and journals its result. On replay the recorded result (or terminal failure)

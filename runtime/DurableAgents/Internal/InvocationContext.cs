@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using DurableAgents.Definitions;
+using DurableAgents.Observability;
 using DurableAgents.Protocol;
 using DurableAgents.Protocol.Messages;
 using DurableAgents.Serialization;
@@ -50,6 +51,10 @@ internal sealed class InvocationContext : IHandlerContext
     public string Key => _machine.Start.Key;
 
     public bool IsReplaying => _machine.IsReplaying;
+
+    public Microsoft.Extensions.Logging.ILogger Logger => _logger ??= ReplayAwareLogger.For(this, Services, Service.Name);
+
+    private Microsoft.Extensions.Logging.ILogger? _logger;
 
     public CancellationToken CancellationToken => _machine.CancellationToken;
 
@@ -109,6 +114,7 @@ internal sealed class InvocationContext : IHandlerContext
         JsonTypeInfo<T> typeInfo, RetryPolicy? policy)
     {
         var started = Stopwatch.GetTimestamp();
+        using var activity = DurableAgentsTelemetry.StartStep(InvocationId, name); // only for steps that execute, never for replayed ones
         ProposeRunCompletionMessage proposal;
         try
         {
@@ -147,11 +153,13 @@ internal sealed class InvocationContext : IHandlerContext
             else
             {
                 // A RetryAfterException (e.g. HTTP 429 Retry-After from a model provider) sets the delay itself.
+                DurableAgentsTelemetry.StepFailed(activity, e);
                 _machine.RunFailedRetryable(completionId, commandIndex, name, e, e is RetryAfterException retryAfter ? retryAfter.RetryAfter : policy?.DelayBeforeRetry((int)attempt));
                 return;
             }
         }
 
+        DurableAgentsTelemetry.StepProposed(activity, proposal);
         _machine.ProposeRunCompletion(completionId, proposal);
     }
 

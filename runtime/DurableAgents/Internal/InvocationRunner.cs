@@ -1,6 +1,7 @@
 using System.IO.Pipelines;
 using System.Text.Json;
 using DurableAgents.Definitions;
+using DurableAgents.Observability;
 
 namespace DurableAgents.Internal;
 
@@ -10,11 +11,13 @@ internal static class InvocationRunner
     public static async Task<InvocationOutcome> RunAsync(PipeReader input, PipeWriter output, ServiceDefinition service, HandlerDefinition handler,
         JsonSerializerOptions jsonOptions, IServiceProvider services, TimeSpan drainTimeout, ILogSink? log, CancellationToken cancellationToken)
     {
+        using var activity = DurableAgentsTelemetry.StartInvocation(service, handler);
         var machine = new InvocationStateMachine(log);
         var reader = machine.RunReaderAsync(input, cancellationToken);
         var writer = machine.RunWriterAsync(output, cancellationToken);
 
         await machine.Ready.ConfigureAwait(false);
+        DurableAgentsTelemetry.InvocationStarted(activity, machine);
         if (!machine.IsClosed)
         {
             var context = new InvocationContext(machine, service, handler, jsonOptions, services);
@@ -22,6 +25,7 @@ internal static class InvocationRunner
         }
 
         var outcome = await machine.Closed.ConfigureAwait(false);
+        DurableAgentsTelemetry.InvocationEnded(activity, outcome, machine.LastError);
         await writer.ConfigureAwait(false);
 
         // Drain the request to EOF before ending the response (the server closes it after our final message).
