@@ -1,0 +1,328 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using DurableAgents.Testing;
+
+namespace DurableAgents.Tests.Agents;
+
+/// <summary>
+/// The agents of tests/DurableAgents.TestService in a child process, with the real restate-server and a local
+/// OpenAI-compatible fake server behind the real OpenAI client (DURABLEAGENTS_MODEL_PROVIDER=openai-compatible).
+/// Each test owns a marker word; the fake routes its requests to the test's script by that word.
+/// </summary>
+[TestFixture]
+[NonParallelizable]
+public sealed class AgentEndToEndTests
+{
+    private const int ApprovalTimeoutMs = 5000;
+    private RestateServer _server = null!;
+    private FakeOpenAIServer _fake = null!;
+    private ServiceProcess _service = null!;
+    private string _sideEffects = null!;
+    private readonly ConcurrentDictionary<string, Func<FakeRequest, FakeReply>> _scripts = new();
+
+    [OneTimeSetUp]
+    public async Task StartAsync()
+    {
+        _sideEffects = Path.Combine(Path.GetTempPath(), "da-agents-" + Guid.NewGuid().ToString("N") + ".log");
+        _fake = await FakeOpenAIServer.StartAsync(Route);
+        _server = await RestateServer.StartAsync();
+        _service = new ServiceProcess(new Dictionary<string, string>
+        {
+            ["DURABLEAGENTS_MODEL_PROVIDER"] = "openai-compatible",
+            ["OPENAI_BASE_URL"] = _fake.BaseUri.ToString(),
+            ["OPENAI_API_KEY"] = "k",
+            ["DURABLEAGENTS_MODEL"] = "fake-model",
+            ["DA_SIDE_EFFECTS"] = _sideEffects,
+            ["DA_APPROVAL_TIMEOUT_MS"] = ApprovalTimeoutMs.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["DA_RESEARCH_MS"] = "60000",
+        });
+        await _service.StartAsync();
+        await _server.RegisterAsync(_service.Uri);
+    }
+
+    [OneTimeTearDown]
+    public async Task StopAsync()
+    {
+        await _service.DisposeAsync();
+        await _server.DisposeAsync();
+        await _fake.DisposeAsync();
+        File.Delete(_sideEffects);
+    }
+
+    private FakeReply Route(FakeRequest request)
+    {
+        var text = string.Join("\n", request.Messages.Select(m => m.Content));
+        foreach (var (marker, script) in _scripts)
+        {
+            if (text.Contains(marker, StringComparison.Ordinal))
+            {
+                return script(request);
+            }
+        }
+
+        return FakeReply.Say("no script");
+    }
+
+    private IReadOnlyList<FakeRequest> RequestsFor(string marker)
+        => _fake.Requests.Where(r => r.Messages.Any(m => m.Content.Contains(marker, StringComparison.Ordinal))).ToList();
+
+    private int SideEffectCount(string line)
+        => File.Exists(_sideEffects) ? File.ReadAllLines(_sideEffects).Count(l => l == line) : 0;
+
+    private async Task<(HttpStatusCode Status, string Body)> PostAsync(string path, string json)
+    {
+        using var content = json.Length == 0 ? null : new StringContent(json, Encoding.UTF8, "application/json");
+        using var response = await _server.Http.PostAsync(new Uri(_server.IngressUri, path), content);
+        return (response.StatusCode, await response.Content.ReadAsStringAsync());
+    }
+
+    private async Task<string> SendAsync(string path, string json)
+    {
+        var (status, body) = await PostAsync(path + "/send", json);
+        Assert.That((int)status, Is.InRange(200, 299), body);
+        return JsonNode.Parse(body)!["invocationId"]!.ToString();
+    }
+
+    private async Task<(HttpStatusCode Status, string Body)> AttachAsync(string invocationId)
+    {
+        using var response = await _server.Http.GetAsync(new Uri(_server.IngressUri, $"restate/invocation/{invocationId}/attach"));
+        return (response.StatusCode, await response.Content.ReadAsStringAsync());
+    }
+
+    private static async Task WaitUntilAsync(Func<bool> condition, string what, int seconds = 30)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(seconds);
+        while (!condition())
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                Assert.Fail("Timed out waiting until " + what);
+            }
+
+            await Task.Delay(50);
+        }
+    }
+
+    private static string Args(string name, string value) => new JsonObject { [name] = value }.ToJsonString();
+
+    [Test]
+    public async Task Kill9_after_the_first_tool_step_resumes_without_paying_again_for_completed_turns()
+    {
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var turn2 = 0;
+        _scripts["Lyon"] = r =>
+        {
+            if (r.ToolResults.Count == 0)
+            {
+                return FakeReply.Call(("call_lyon", "get_weather", Args("city", "Lyon")));
+            }
+
+            // The first answer to turn 2 hangs until the test has killed the service.
+            return Interlocked.Increment(ref turn2) == 1
+                ? FakeReply.Say("It is sunny in Lyon.") with { Before = () => release.Task }
+                : FakeReply.Say("It is sunny in Lyon.");
+        };
+
+        var id = await SendAsync("TravelAgent/run", "\"What is the weather in Lyon?\"");
+        await WaitUntilAsync(() => Volatile.Read(ref turn2) >= 1, "turn 2 reached the model (turn 1 and the tool step are journaled)");
+        Assert.That(SideEffectCount("get_weather:Lyon"), Is.EqualTo(1));
+
+        await _service.KillAsync();
+        await _service.StartAsync();
+        release.SetResult();
+
+        var (status, body) = await AttachAsync(id);
+        Assert.That(status, Is.EqualTo(HttpStatusCode.OK), body);
+        var response = JsonNode.Parse(body)!;
+        Assert.That(response["text"]!.ToString(), Is.EqualTo("It is sunny in Lyon."));
+        Assert.That(response["turns"]!.GetValue<int>(), Is.EqualTo(2));
+
+        var requests = RequestsFor("Lyon");
+        Assert.That(requests.Count(r => r.ToolResults.Count == 0), Is.EqualTo(1), "the completed first turn was journaled: the model was not called again for it");
+        Assert.That(requests.Count(r => r.ToolResults.Count > 0), Is.EqualTo(2), "turn 2 was in flight at the crash, so it ran again once");
+        Assert.That(SideEffectCount("get_weather:Lyon"), Is.EqualTo(1), "the journaled tool step did not run again");
+        Assert.That(requests[^1].ToolResults.Single().Content, Does.Contain("Sunny, 21 C in Lyon"), "the replayed tool result reached the model");
+        Assert.That(requests[0].Tools, Is.EqualTo(new[] { "get_weather" }));
+        Assert.That(requests[0].Messages[0], Is.EqualTo(("system", "You help travellers. Use get_weather for weather questions.", (string?)null)));
+    }
+
+    [Test]
+    public async Task Parallel_tool_calls_run_once_each_and_answer_in_call_order()
+    {
+        _scripts["Madrid"] = r => r.ToolResults.Count == 0
+            ? FakeReply.Call(("call_m1", "get_weather", Args("city", "Madrid")), ("call_m2", "get_weather", Args("city", "Rome")), ("call_m3", "get_weather", Args("city", "Vienna")))
+            : FakeReply.Say("Three sunny cities around Madrid.");
+
+        var (status, body) = await PostAsync("TravelAgent/run", "\"Weather in Madrid, Rome and Vienna?\"");
+        Assert.That(status, Is.EqualTo(HttpStatusCode.OK), body);
+        var last = RequestsFor("Madrid")[^1];
+        Assert.That(last.ToolResults.Select(t => t.ToolCallId), Is.EqualTo(new[] { "call_m1", "call_m2", "call_m3" }));
+        Assert.That(new[] { "Madrid", "Rome", "Vienna" }.Select(c => SideEffectCount("get_weather:" + c)), Is.All.EqualTo(1));
+        Assert.That(JsonNode.Parse(body)!["toolCalls"]!.GetValue<int>(), Is.EqualTo(3));
+    }
+
+    [Test]
+    public async Task A_429_with_Retry_After_is_retried_after_that_delay()
+    {
+        var calls = 0;
+        _scripts["Oslo"] = _ => Interlocked.Increment(ref calls) == 1
+            ? new FakeReply { Status = 429, RetryAfter = "2" }
+            : FakeReply.Say("Cold in Oslo.");
+
+        var (status, body) = await PostAsync("TravelAgent/run", "\"Anything about Oslo?\"");
+        Assert.That(status, Is.EqualTo(HttpStatusCode.OK), body);
+        var requests = RequestsFor("Oslo");
+        Assert.That(requests, Has.Count.EqualTo(2));
+        var gap = requests[1].Received - requests[0].Received;
+        Assert.That(gap, Is.GreaterThanOrEqualTo(TimeSpan.FromSeconds(1.8)), "Retry-After: 2 was honoured (the default backoff starts at 1 s)");
+    }
+
+    [Test]
+    public async Task A_400_from_the_provider_fails_the_invocation_terminally()
+    {
+        _scripts["Atlantis"] = _ => new FakeReply { Status = 400 };
+
+        var (status, body) = await PostAsync("TravelAgent/run", "\"Weather in Atlantis?\"");
+        Assert.That((int)status, Is.EqualTo(400), body);
+        Assert.That(body, Does.Contain("rejected the request (400)"));
+        await Task.Delay(500);
+        Assert.That(RequestsFor("Atlantis"), Has.Count.EqualTo(1), "a bad request is not retried");
+    }
+
+    private void BookingScript(string restaurant)
+        => _scripts[restaurant] = r => r.ToolResults.Count == 0
+            ? FakeReply.Call(("call_" + restaurant.Replace(' ', '_'), "book_table", Args("restaurant", restaurant)))
+            : FakeReply.Say("Result: " + r.ToolResults[0].Content);
+
+    private async Task<JsonArray> PendingAsync(string session)
+    {
+        var (status, body) = await PostAsync($"Concierge/{session}/approvals", "");
+        Assert.That(status, Is.EqualTo(HttpStatusCode.OK), body);
+        return JsonNode.Parse(body)!.AsArray();
+    }
+
+    private async Task<JsonNode> WaitForPendingAsync(string session)
+    {
+        JsonArray pending = [];
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (pending.Count == 0)
+        {
+            Assert.That(DateTime.UtcNow, Is.LessThan(deadline), "an approval request was published");
+            await Task.Delay(100);
+            pending = await PendingAsync(session);
+        }
+
+        return pending.Single()!;
+    }
+
+    [Test]
+    public async Task Approved_tool_call_runs_once_after_the_decision()
+    {
+        BookingScript("Chez Nous");
+        var id = await SendAsync("Concierge/s-approve/run", "\"Book a table at 'Chez Nous' please\"");
+        var pending = await WaitForPendingAsync("s-approve");
+        Assert.That(pending["toolName"]!.ToString(), Is.EqualTo("book_table"));
+        Assert.That(pending["arguments"]!["restaurant"]!.ToString(), Is.EqualTo("Chez Nous"));
+        Assert.That(SideEffectCount("book_table:Chez Nous"), Is.EqualTo(0), "nothing runs before the approval");
+
+        var decision = new JsonObject { ["id"] = pending["id"]!.ToString(), ["approved"] = true }.ToJsonString();
+        var (approveStatus, approveBody) = await PostAsync("Concierge/s-approve/approve", decision);
+        Assert.That(approveStatus, Is.EqualTo(HttpStatusCode.OK), approveBody);
+
+        var (status, body) = await AttachAsync(id);
+        Assert.That(status, Is.EqualTo(HttpStatusCode.OK), body);
+        Assert.That(JsonNode.Parse(body)!["text"]!.ToString(), Is.EqualTo("Result: \"Booked a table at Chez Nous.\""));
+        Assert.That(SideEffectCount("book_table:Chez Nous"), Is.EqualTo(1));
+        Assert.That(await PendingAsync("s-approve"), Is.Empty, "the decided request is no longer pending");
+    }
+
+    [Test]
+    public async Task Rejected_tool_call_does_not_run_and_the_model_is_told_why()
+    {
+        BookingScript("Le Refus");
+        var id = await SendAsync("Concierge/s-reject/run", "\"Book a table at 'Le Refus'\"");
+        var pending = await WaitForPendingAsync("s-reject");
+        var decision = new JsonObject { ["id"] = pending["id"]!.ToString(), ["approved"] = false, ["reason"] = "too pricey" }.ToJsonString();
+        Assert.That((await PostAsync("Concierge/s-reject/approve", decision)).Status, Is.EqualTo(HttpStatusCode.OK));
+
+        var (status, body) = await AttachAsync(id);
+        Assert.That(status, Is.EqualTo(HttpStatusCode.OK), body);
+        Assert.That(JsonNode.Parse(body)!["text"]!.ToString(), Does.Contain("declined").And.Contain("too pricey"));
+        Assert.That(SideEffectCount("book_table:Le Refus"), Is.EqualTo(0));
+    }
+
+    [Test]
+    public async Task Unanswered_approval_is_declined_after_the_timeout()
+    {
+        BookingScript("Slow Food");
+        var started = DateTime.UtcNow;
+        var id = await SendAsync("Concierge/s-timeout/run", "\"Book a table at 'Slow Food'\"");
+        await WaitForPendingAsync("s-timeout");
+
+        var (status, body) = await AttachAsync(id);
+        Assert.That(status, Is.EqualTo(HttpStatusCode.OK), body);
+        Assert.That(JsonNode.Parse(body)!["text"]!.ToString(), Does.Contain("nobody approved"));
+        Assert.That(DateTime.UtcNow - started, Is.GreaterThanOrEqualTo(TimeSpan.FromMilliseconds(ApprovalTimeoutMs - 500)));
+        Assert.That(SideEffectCount("book_table:Slow Food"), Is.EqualTo(0));
+        Assert.That(await PendingAsync("s-timeout"), Is.Empty);
+    }
+
+    [Test]
+    public async Task Unknown_approval_id_is_rejected_with_404()
+    {
+        var (status, body) = await PostAsync("Concierge/s-nobody/approve", "{\"id\":\"sign_1nothing\",\"approved\":true}");
+        Assert.That((int)status, Is.EqualTo(404), body);
+    }
+
+    [Test]
+    public async Task Session_history_survives_a_service_restart()
+    {
+        _scripts["turquoise"] = r => FakeReply.Say("Noted #" + r.Messages.Count(m => m.Role == "user"));
+        var (s1, b1) = await PostAsync("Concierge/s-history/run", "\"My favourite colour is turquoise.\"");
+        Assert.That(s1, Is.EqualTo(HttpStatusCode.OK), b1);
+
+        await _service.KillAsync();
+        await _service.StartAsync();
+
+        var (s2, b2) = await PostAsync("Concierge/s-history/run", "\"Which colour did I mention (turquoise)?\"");
+        Assert.That(s2, Is.EqualTo(HttpStatusCode.OK), b2);
+        Assert.That(JsonNode.Parse(b2)!["text"]!.ToString(), Is.EqualTo("Noted #2"), "the model saw both user messages");
+        var second = RequestsFor("turquoise")[^1];
+        Assert.That(second.Messages.Select(m => m.Role), Is.EqualTo(new[] { "system", "user", "assistant", "user" }));
+        Assert.That(second.Messages[2].Content, Is.EqualTo("Noted #1"));
+
+        var (hs, history) = await PostAsync("Concierge/s-history/history", "");
+        Assert.That(hs, Is.EqualTo(HttpStatusCode.OK), history);
+        var messages = JsonNode.Parse(history)!.AsArray();
+        Assert.That(messages.Select(m => m!["role"]!.ToString()), Is.EqualTo(new[] { "user", "assistant", "user", "assistant" }));
+    }
+
+    [Test]
+    public async Task Cancelling_a_parent_agent_cancels_the_sub_agent_invocation()
+    {
+        _scripts["quasars"] = r => r.Tools.Contains("ask_researcher") && r.ToolResults.Count == 0
+            ? FakeReply.Call(("call_ask", "ask_researcher", Args("message", "research quasars")))
+            : r.Tools.Contains("research") && r.ToolResults.Count == 0
+                ? FakeReply.Call(("call_research", "research", Args("topic", "quasars")))
+                : FakeReply.Say("done");
+
+        var id = await SendAsync("Lead/run", "\"Tell me about quasars\"");
+        await WaitUntilAsync(() => SideEffectCount("research:start:quasars") == 1, "the sub-agent's tool started");
+        var children = await _server.QueryAsync("SELECT id FROM sys_invocation WHERE target_service_name = 'Researcher'");
+        var childId = children.Single()!["id"]!.ToString();
+
+        using (var cancel = await _server.Http.PatchAsync(new Uri(_server.AdminUri, $"invocations/{id}/cancel"), null))
+        {
+            Assert.That((int)cancel.StatusCode, Is.InRange(200, 299), await cancel.Content.ReadAsStringAsync());
+        }
+
+        var (parentStatus, parentBody) = await AttachAsync(id);
+        Assert.That((int)parentStatus, Is.EqualTo(409), parentBody);
+        var (childStatus, childBody) = await AttachAsync(childId);
+        Assert.That((int)childStatus, Is.EqualTo(409), "the sub-agent was cancelled too: " + childBody);
+        Assert.That(SideEffectCount("research:done:quasars"), Is.EqualTo(0), "its running tool step was cancelled");
+    }
+}

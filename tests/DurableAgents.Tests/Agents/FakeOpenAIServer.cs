@@ -1,0 +1,207 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace DurableAgents.Tests.Agents;
+
+/// <summary>One chat-completions request as the fake server saw it.</summary>
+public sealed record FakeRequest(int Index, string Model, bool Stream, IReadOnlyList<(string Role, string Content, string? ToolCallId)> Messages, IReadOnlyList<string> Tools)
+{
+    /// <summary>When the request arrived.</summary>
+    public DateTimeOffset Received { get; } = DateTimeOffset.UtcNow;
+
+    /// <summary>The last user message.</summary>
+    public string LastUser => Messages.LastOrDefault(m => m.Role == "user").Content ?? "";
+
+    /// <summary>Tool results after the last user message.</summary>
+    public IReadOnlyList<(string Role, string Content, string? ToolCallId)> ToolResults
+    {
+        get
+        {
+            var last = -1;
+            for (var i = 0; i < Messages.Count; i++)
+            {
+                if (Messages[i].Role == "user") last = i;
+            }
+
+            return Messages.Skip(last + 1).Where(m => m.Role == "tool").ToList();
+        }
+    }
+}
+
+/// <summary>What the fake server answers: tool calls, text, or an HTTP error.</summary>
+public sealed record FakeReply
+{
+    public IReadOnlyList<(string Id, string Name, string Arguments)> ToolCalls { get; init; } = [];
+
+    public string? Text { get; init; }
+
+    public int Status { get; init; } = 200;
+
+    public string? RetryAfter { get; init; }
+
+    /// <summary>Awaited before answering (e.g. a gate the test opens).</summary>
+    public Func<Task>? Before { get; init; }
+
+    public static FakeReply Say(string text) => new() { Text = text };
+
+    public static FakeReply Call(params (string Id, string Name, string Arguments)[] calls) => new() { ToolCalls = calls };
+}
+
+/// <summary>
+/// A local OpenAI-compatible server (Kestrel on 127.0.0.1, a free port) answering <c>POST /v1/chat/completions</c>,
+/// JSON or SSE streaming, from a script. It counts requests so tests can prove which model turns were paid for.
+/// </summary>
+public sealed class FakeOpenAIServer : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+    private readonly ConcurrentQueue<FakeRequest> _requests = new();
+    private int _count;
+
+    private FakeOpenAIServer(WebApplication app, Func<FakeRequest, FakeReply> script)
+    {
+        _app = app;
+        Script = script;
+    }
+
+    public Func<FakeRequest, FakeReply> Script { get; set; }
+
+    public Uri BaseUri { get; private set; } = null!;
+
+    public IReadOnlyList<FakeRequest> Requests => _requests.ToList();
+
+    public static async Task<FakeOpenAIServer> StartAsync(Func<FakeRequest, FakeReply> script)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0));
+        var app = builder.Build();
+        var server = new FakeOpenAIServer(app, script);
+        app.MapPost("/v1/chat/completions", server.HandleAsync);
+        await app.StartAsync();
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        server.BaseUri = new Uri(address.TrimEnd('/') + "/v1");
+        return server;
+    }
+
+    private async Task HandleAsync(HttpContext http)
+    {
+        var body = await JsonNode.ParseAsync(http.Request.Body);
+        var messages = new List<(string, string, string?)>();
+        foreach (var m in body?["messages"]?.AsArray() ?? [])
+        {
+            var content = m?["content"] switch
+            {
+                JsonValue v => v.ToString(),
+                JsonArray parts => string.Concat(parts.Select(p => p?["text"]?.ToString() ?? "")),
+                _ => "",
+            };
+            messages.Add((m?["role"]?.ToString() ?? "", content, m?["tool_call_id"]?.ToString()));
+        }
+
+        var tools = (body?["tools"]?.AsArray() ?? []).Select(t => t?["function"]?["name"]?.ToString() ?? "").ToList();
+        var stream = body?["stream"]?.GetValue<bool>() ?? false;
+        var request = new FakeRequest(Interlocked.Increment(ref _count), body?["model"]?.ToString() ?? "", stream, messages, tools);
+        _requests.Enqueue(request);
+        var reply = Script(request);
+        if (reply.Before is { } before)
+        {
+            await before();
+        }
+
+        if (reply.Status != 200)
+        {
+            http.Response.StatusCode = reply.Status;
+            if (reply.RetryAfter is { } retryAfter)
+            {
+                http.Response.Headers["Retry-After"] = retryAfter;
+            }
+
+            http.Response.ContentType = "application/json";
+            await http.Response.WriteAsync(new JsonObject
+            {
+                ["error"] = new JsonObject { ["message"] = "fake error " + reply.Status, ["type"] = "invalid_request_error", ["code"] = null },
+            }.ToJsonString());
+            return;
+        }
+
+        var id = "chatcmpl-" + request.Index;
+        var finish = reply.ToolCalls.Count > 0 ? "tool_calls" : "stop";
+        if (!stream)
+        {
+            var message = new JsonObject { ["role"] = "assistant", ["content"] = reply.Text };
+            if (reply.ToolCalls.Count > 0)
+            {
+                message["tool_calls"] = new JsonArray(reply.ToolCalls.Select(c => (JsonNode)new JsonObject
+                {
+                    ["id"] = c.Id,
+                    ["type"] = "function",
+                    ["function"] = new JsonObject { ["name"] = c.Name, ["arguments"] = c.Arguments },
+                }).ToArray());
+            }
+
+            var response = new JsonObject
+            {
+                ["id"] = id,
+                ["object"] = "chat.completion",
+                ["created"] = 1_700_000_000,
+                ["model"] = "fake-model",
+                ["choices"] = new JsonArray(new JsonObject { ["index"] = 0, ["message"] = message, ["finish_reason"] = finish }),
+                ["usage"] = new JsonObject { ["prompt_tokens"] = 10 * request.Index, ["completion_tokens"] = 5, ["total_tokens"] = 10 * request.Index + 5 },
+            };
+            http.Response.ContentType = "application/json";
+            await http.Response.WriteAsync(response.ToJsonString());
+            return;
+        }
+
+        http.Response.ContentType = "text/event-stream";
+        async Task Chunk(JsonObject delta, string? finishReason)
+        {
+            var chunk = new JsonObject
+            {
+                ["id"] = id,
+                ["object"] = "chat.completion.chunk",
+                ["created"] = 1_700_000_000,
+                ["model"] = "fake-model",
+                ["choices"] = new JsonArray(new JsonObject { ["index"] = 0, ["delta"] = delta, ["finish_reason"] = finishReason }),
+            };
+            await http.Response.WriteAsync("data: " + chunk.ToJsonString() + "\n\n");
+            await http.Response.Body.FlushAsync();
+        }
+
+        await Chunk(new JsonObject { ["role"] = "assistant" }, null);
+        for (var i = 0; i < reply.ToolCalls.Count; i++)
+        {
+            var c = reply.ToolCalls[i];
+            await Chunk(new JsonObject
+            {
+                ["tool_calls"] = new JsonArray(new JsonObject
+                {
+                    ["index"] = i,
+                    ["id"] = c.Id,
+                    ["type"] = "function",
+                    ["function"] = new JsonObject { ["name"] = c.Name, ["arguments"] = c.Arguments },
+                }),
+            }, null);
+        }
+
+        foreach (var word in (reply.Text ?? "").Split(' ', StringSplitOptions.RemoveEmptyEntries))
+        {
+            await Chunk(new JsonObject { ["content"] = word + " " }, null);
+        }
+
+        await Chunk(new JsonObject(), finish);
+        await http.Response.WriteAsync("data: [DONE]\n\n");
+    }
+
+    public ValueTask DisposeAsync() => _app.DisposeAsync();
+}
