@@ -353,6 +353,7 @@ public sealed partial class OfflineChatClient : IChatClient
         null => "null",
         string s => s,
         JsonElement { ValueKind: JsonValueKind.String } e => e.GetString() ?? "",
+        JsonElement { ValueKind: JsonValueKind.Object } e => string.Join(", ", e.EnumerateObject().Select(static p => p.Name + " " + Render(p.Value))),
         JsonElement e => e.GetRawText(),
         _ => Convert.ToString(value, CultureInfo.InvariantCulture) ?? "",
     };
