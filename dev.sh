@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # DurableAgents developer entry point.
-#   ./dev.sh demo    the demo (offline): starts restate-server, serves the sample, invokes it, prints the result
+#   ./dev.sh demo    the demo (offline): the weather agent, killed after its tool steps and resumed from the journal
 #   ./dev.sh test    restore, build with warnings as errors, run every test suite, print "tests: N passed, N failed"
 #   ./dev.sh setup   only install the dependencies (npm ci + dotnet restore)
 set -euo pipefail
@@ -17,7 +17,7 @@ setup() {
 
 demo() {
   setup
-  dotnet run --project samples/Greeter -c Release -- --demo
+  dotnet run --project samples/WeatherAgent -c Release -- --demo
 }
 
 test_all() {
