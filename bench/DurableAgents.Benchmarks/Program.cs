@@ -3,12 +3,13 @@ using BenchmarkDotNet.Configs;
 using BenchmarkDotNet.Diagnosers;
 using BenchmarkDotNet.Jobs;
 using BenchmarkDotNet.Running;
+using BenchmarkDotNet.Toolchains.InProcess.Emit;
 
 namespace DurableAgents.Benchmarks;
 
 /// <summary>
 /// dotnet run -c Release --project bench/DurableAgents.Benchmarks -- --filter '*'
-/// The default job is short (1 launch, 3 warm-up, 5 measured iterations) so the whole suite fits in a few minutes on
+/// The default job is short (in process, 3 warm-up, 5 measured iterations) so the whole suite fits in a few minutes on
 /// two shared cores; pass e.g. `--job default` for BenchmarkDotNet's full statistics.
 /// </summary>
 public static class Program
@@ -21,7 +22,9 @@ public static class Program
             .WithOptions(ConfigOptions.JoinSummary);
         if (!args.Any(a => a.StartsWith("--job", StringComparison.Ordinal) || a == "-j"))
         {
-            config = config.AddJob(Job.Default.WithLaunchCount(1).WithWarmupCount(3).WithIterationCount(5).AsDefault());
+            // in process: no per-run rebuild of the runtime, generator and analyzers (that alone exceeds BenchmarkDotNet's
+            // build timeout on two busy cores)
+            config = config.AddJob(Job.Default.WithWarmupCount(3).WithIterationCount(5).WithToolchain(InProcessEmitToolchain.Instance).AsDefault());
         }
 
         BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args, config);

@@ -32,7 +32,7 @@ await using var model = await FakeModel.StartAsync();
 cleanup.Add(() => model.DisposeAsync().AsTask());
 var rows = new List<Row>();
 var memory = new List<MemoryRow>();
-string[] sdks = ["ts", "dotnet"];
+var sdks = opt.Sdks;
 var bodies = new Dictionary<string, (string Handler, byte[] Body)>
 {
     ["noop"] = ("noop", """{"hello":"world"}"""u8.ToArray()),
@@ -47,7 +47,7 @@ for (var round = 1; round <= opt.Rounds; round++)
     {
         foreach (var sdk in sdks)
         {
-            await using var env = await BenchEnv.StartAsync(sdk, repo, model.Uri, cleanup);
+            await using var env = await BenchEnv.StartAsync(sdk, repo, model.Uri, cleanup, opt);
             var (handler, body) = bodies[workload];
             var uri = new Uri(env.Server.IngressUri, $"Bench/{handler}");
             if (!await load.SendAsync(uri, body))
@@ -69,7 +69,7 @@ for (var round = 1; round <= opt.Rounds; round++)
     {
         foreach (var sdk in sdks)
         {
-            await using var env = await BenchEnv.StartAsync(sdk, repo, model.Uri, cleanup);
+            await using var env = await BenchEnv.StartAsync(sdk, repo, model.Uri, cleanup, opt);
             var m = await MeasureMemory(env, load, round, sdk, opt.MemoryInvocations, opt.Warmup);
             memory.Add(m);
             Console.WriteLine(m.ToLine());
@@ -186,8 +186,15 @@ namespace DurableAgents.E2eBench
 {
     internal sealed record Options(int Rounds, int Duration, int Warmup, int[] Concurrency, string[] Workloads, int MemoryInvocations, string? Out, bool Quick)
     {
+        /// <summary>The two sides compared, in run order per round (ratios are the second over the first).</summary>
+        public string[] Sdks { get; init; } = ["ts", "dotnet"];
+
+        /// <summary>Extra environment for the last side only (e.g. runtime knobs for an A/B run of `--sdks dotnet,dotnet-tuned`).</summary>
+        public Dictionary<string, string> DotnetEnv { get; init; } = [];
+
         public static Options Parse(string[] args)
         {
+            var dotnetEnv = new Dictionary<string, string>();
             var quick = args.Contains("--quick");
             var o = quick
                 ? new Options(1, 3, 2, [1, 8], ["noop", "steps10", "agent"], 100, null, true)
@@ -205,10 +212,19 @@ namespace DurableAgents.E2eBench
                     "--workloads" => o with { Workloads = Next().Split(',') },
                     "--memory" => o with { MemoryInvocations = int.Parse(Next()) },
                     "--out" => o with { Out = Path.GetFullPath(Next()) },
+                    "--sdks" => o with { Sdks = Next().Split(',') },
+                    "--dotnet-env" => AddEnv(o, dotnetEnv, Next()),
                     _ => throw new ArgumentException($"unknown option {args[i]}"),
                 };
             }
 
+            return o with { DotnetEnv = dotnetEnv };
+        }
+
+        private static Options AddEnv(Options o, Dictionary<string, string> env, string assignment)
+        {
+            var eq = assignment.IndexOf('=');
+            env[assignment[..eq]] = assignment[(eq + 1)..];
             return o;
         }
     }
@@ -252,7 +268,7 @@ namespace DurableAgents.E2eBench
 
         public ServiceProcess Service { get; }
 
-        public static async Task<BenchEnv> StartAsync(string sdk, string repo, Uri modelUri, Cleanup cleanup)
+        public static async Task<BenchEnv> StartAsync(string sdk, string repo, Uri modelUri, Cleanup cleanup, Options opt)
         {
             var server = await RestateServer.StartAsync(new RestateServerOptions
             {
@@ -267,7 +283,7 @@ namespace DurableAgents.E2eBench
             ServiceProcess service;
             try
             {
-                service = await ServiceProcess.StartAsync(sdk, repo, modelUri);
+                service = await ServiceProcess.StartAsync(sdk, repo, modelUri, sdk == opt.Sdks[^1] ? opt.DotnetEnv : new Dictionary<string, string>());
             }
             catch
             {
@@ -343,14 +359,15 @@ namespace DurableAgents.E2eBench
         public static string Build(List<Row> rows, List<MemoryRow> memory, Options opt)
         {
             var sb = new StringBuilder();
+            sb.AppendLine(CultureInfo.InvariantCulture, $"TS = `{opt.Sdks[0]}`, ours = `{opt.Sdks[^1]}`{(opt.DotnetEnv.Count > 0 ? $" (env {string.Join(' ', opt.DotnetEnv.Select(kv => kv.Key + "=" + kv.Value))})" : "")}. Load average at the end: {File.ReadAllText("/proc/loadavg").Trim()}.");
             sb.AppendLine(CultureInfo.InvariantCulture, $"Medians over {opt.Rounds} interleaved round(s) (TS then ours, fresh restate-server per SDK and workload), {opt.Duration} s per point after a {opt.Warmup} s warm-up; ratio = median of the per-round ratios ours/TS.");
             sb.AppendLine();
             sb.AppendLine("| workload | conc | inv/s TS | inv/s ours | **thr ratio** | p50 ms TS / ours | p99 ms TS / ours | service CPU ms/inv TS / ours | **svc CPU ratio** | server CPU ms/inv TS / ours | other load (cores) |");
             sb.AppendLine("|---|---|---|---|---|---|---|---|---|---|---|");
             foreach (var g in rows.GroupBy(r => (r.Workload, r.Concurrency)))
             {
-                var ts = g.Where(r => r.Sdk == "ts").ToList();
-                var us = g.Where(r => r.Sdk == "dotnet").ToList();
+                var ts = g.Where(r => r.Sdk == opt.Sdks[0]).ToList();
+                var us = g.Where(r => r.Sdk == opt.Sdks[^1]).ToList();
                 if (ts.Count == 0 || us.Count == 0)
                 {
                     continue;
@@ -372,8 +389,8 @@ namespace DurableAgents.E2eBench
                 sb.AppendLine();
                 sb.AppendLine("| memory per in-flight invocation | TS | ours | ratio |");
                 sb.AppendLine("|---|---|---|---|");
-                var ts = memory.Where(m => m.Sdk == "ts").ToList();
-                var us = memory.Where(m => m.Sdk == "dotnet").ToList();
+                var ts = memory.Where(m => m.Sdk == opt.Sdks[0]).ToList();
+                var us = memory.Where(m => m.Sdk == opt.Sdks[^1]).ToList();
                 sb.AppendLine(CultureInfo.InvariantCulture, $"| service RSS KiB / invocation ({ts.FirstOrDefault()?.Count} held in an awakeable) | {Median(ts.Select(m => m.ServiceKiBPerInv)):F1} | {Median(us.Select(m => m.ServiceKiBPerInv)):F1} | **{Median(us.Select(m => m.ServiceKiBPerInv)) / Median(ts.Select(m => m.ServiceKiBPerInv)):F2}x** |");
                 sb.AppendLine(CultureInfo.InvariantCulture, $"| restate-server RSS KiB / invocation | {Median(ts.Select(m => m.ServerKiBPerInv)):F1} | {Median(us.Select(m => m.ServerKiBPerInv)):F1} | {Median(us.Select(m => m.ServerKiBPerInv)) / Median(ts.Select(m => m.ServerKiBPerInv)):F2}x |");
                 sb.AppendLine(CultureInfo.InvariantCulture, $"| service RSS before the probe, MiB | {Median(ts.Select(m => m.ServiceRss0KiB / 1024.0)):F1} | {Median(us.Select(m => m.ServiceRss0KiB / 1024.0)):F1} | |");

@@ -19,11 +19,11 @@ internal sealed class ServiceProcess : IAsyncDisposable
 
     public Uri Uri => new($"http://127.0.0.1:{Port}/");
 
-    public static async Task<ServiceProcess> StartAsync(string sdk, string repo, Uri modelUri)
+    public static async Task<ServiceProcess> StartAsync(string sdk, string repo, Uri modelUri, IReadOnlyDictionary<string, string> environment)
     {
         var port = DurableAgents.Testing.RestateServer.FreePorts(1)[0];
         ProcessStartInfo psi;
-        if (sdk == "ts")
+        if (sdk.StartsWith("ts", StringComparison.Ordinal))
         {
             var dir = Path.Combine(repo, "bench", "e2e", "ts");
             psi = new ProcessStartInfo("node") { WorkingDirectory = dir };
@@ -42,6 +42,11 @@ internal sealed class ServiceProcess : IAsyncDisposable
 
         psi.ArgumentList.Add(port.ToString(System.Globalization.CultureInfo.InvariantCulture));
         psi.ArgumentList.Add(modelUri.ToString());
+        foreach (var (k, v) in environment)
+        {
+            psi.Environment[k] = v;
+        }
+
         psi.RedirectStandardOutput = true;
         psi.RedirectStandardError = true;
         psi.UseShellExecute = false;
