@@ -108,7 +108,7 @@ public sealed partial class OfflineChatClient : IChatClient
             {
                 var name = calls.TryGetValue(r.CallId, out var call) ? call.Name : "tool";
                 var args = call?.Arguments is { Count: > 0 } a ? " (" + string.Join(", ", a.Values.Select(Render)) + ")" : "";
-                summary.Append(summary.Length == 0 ? "" : "; ").Append(name).Append(args).Append(": ").Append(Render(r.Result));
+                summary.Append(summary.Length == 0 ? "" : "; ").Append(name).Append(args).Append(": ").Append(Render(r.Result).TrimEnd('.'));
             }
 
             return new ChatMessage(ChatRole.Assistant, Answer(prompt, "Here is what I found: " + summary + ".", options));
@@ -151,7 +151,8 @@ public sealed partial class OfflineChatClient : IChatClient
         foreach (var tool in tools.OfType<AIFunctionDeclaration>())
         {
             var nameWords = Words(tool.Name.Replace('_', ' ')).Select(Stem).Where(w => !StopWords.Contains(w)).ToList();
-            var matched = nameWords.Any(promptWords.Contains);
+            // A tool word matches a prompt word it starts ("research" matches "researcher"; "weather" matches "weather").
+            var matched = nameWords.Any(n => promptWords.Contains(n) || (n.Length >= 5 && promptWords.Any(p => p.StartsWith(n, StringComparison.OrdinalIgnoreCase))));
             if (!matched)
             {
                 continue;
