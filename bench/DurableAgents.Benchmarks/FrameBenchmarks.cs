@@ -5,7 +5,7 @@ using Google.Protobuf;
 
 namespace DurableAgents.Benchmarks;
 
-/// <summary>Frame decode and encode over the captured restate-server 1.7.12 V6 vectors (requests and responses).</summary>
+/// <summary>Frame decode and encode over the captured restate-server 1.7.12 V6 vectors (all invocation requests and responses).</summary>
 public class FrameBenchmarks
 {
     private byte[] _stream = [];
@@ -22,6 +22,11 @@ public class FrameBenchmarks
         var all = new List<byte>();
         foreach (var file in Directory.GetFiles(dir, "v6-*.hex").Order(StringComparer.Ordinal))
         {
+            if (Path.GetFileName(file).StartsWith("v6-discover", StringComparison.Ordinal))
+            {
+                continue; // discovery is JSON over plain HTTP, not frames
+            }
+
             all.AddRange(Convert.FromHexString(File.ReadAllText(file).Trim()));
         }
 
