@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using System.Composition;
+using System.Threading;
 using System.Threading.Tasks;
 using DurableAgents.Analyzers;
 using Microsoft.CodeAnalysis;
@@ -12,128 +13,77 @@ namespace DurableAgents.CodeFixes;
 
 /// <summary>DA2004: <c>await Task.Delay(x)</c> and <c>Thread.Sleep(x)</c> → <c>await ctx.SleepAsync(x)</c>, a durable timer.</summary>
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(DelayFixer)), Shared]
-public sealed class DelayFixer : CodeFixProvider
+public sealed class DelayFixer() : ExpressionReplacementFixer(RuleIds.NonDurableDelay)
 {
     public const string Title = "Use the durable timer 'await ctx.SleepAsync(...)'";
 
-    public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(RuleIds.NonDurableDelay);
-
-    public override FixAllProvider GetFixAllProvider() => WellKnownFixAllProviders.BatchFixer;
-
-    public override async Task RegisterCodeFixesAsync(CodeFixContext context)
+    private protected override Replacement? GetReplacement(SyntaxNode root, SemanticModel model, Diagnostic diagnostic, CancellationToken cancellationToken)
     {
-        var root = await context.Document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
-        var model = await context.Document.GetSemanticModelAsync(context.CancellationToken).ConfigureAwait(false);
-        if (root is null || model is null)
+        if (FixHelpers.FindNode(root, diagnostic.Location.SourceSpan) is not InvocationExpressionSyntax invocation
+            || invocation.ArgumentList.Arguments.Count == 0
+            || !diagnostic.Properties.TryGetValue("Api", out var api)
+            || FixHelpers.FindScope(invocation, model, cancellationToken) is not { CanAwait: true } scope)
         {
-            return;
+            return null;
         }
 
-        foreach (var diagnostic in context.Diagnostics)
+        var duration = invocation.ArgumentList.Arguments[0].Expression;
+        var durationType = model.GetTypeInfo(duration, cancellationToken).Type;
+        var durationText = durationType?.Name == "TimeSpan"
+            ? duration.WithoutTrivia().ToFullString()
+            : "System.TimeSpan.FromMilliseconds(" + duration.WithoutTrivia().ToFullString() + ")";
+        var sleep = scope.ContextName + ".SleepAsync(" + durationText + ")";
+        return api switch
         {
-            if (FixHelpers.FindNode(root, diagnostic.Location.SourceSpan) is not InvocationExpressionSyntax invocation
-                || invocation.ArgumentList.Arguments.Count == 0
-                || !diagnostic.Properties.TryGetValue("Api", out var api)
-                || FixHelpers.FindScope(invocation, model, context.CancellationToken) is not { CanAwait: true } scope)
-            {
-                continue;
-            }
-
-            var duration = invocation.ArgumentList.Arguments[0].Expression;
-            var durationType = model.GetTypeInfo(duration, context.CancellationToken).Type;
-            var durationText = durationType?.Name == "TimeSpan"
-                ? duration.WithoutTrivia().ToFullString()
-                : "System.TimeSpan.FromMilliseconds(" + duration.WithoutTrivia().ToFullString() + ")";
-            var sleep = scope.ContextName + ".SleepAsync(" + durationText + ")";
-
-            SyntaxNode target;
-            string replacement;
-            if (api == "Task.Delay" && invocation.Parent is AwaitExpressionSyntax)
-            {
-                target = invocation;
-                replacement = sleep;
-            }
-            else if (api == "Thread.Sleep" && invocation.Parent is ExpressionStatementSyntax)
-            {
-                target = invocation;
-                replacement = "await " + sleep;
-            }
-            else
-            {
-                continue;
-            }
-
-            context.RegisterCodeFix(
-                CodeAction.Create(
-                    Title,
-                    ct => Task.FromResult(context.Document.WithSyntaxRoot(root.ReplaceNode(target, FixHelpers.Expression(replacement, target)))),
-                    equivalenceKey: nameof(DelayFixer)),
-                diagnostic);
-        }
+            "Task.Delay" when invocation.Parent is AwaitExpressionSyntax => new Replacement(invocation, sleep, Title),
+            "Thread.Sleep" when invocation.Parent is ExpressionStatementSyntax => new Replacement(invocation, "await " + sleep, Title),
+            _ => null,
+        };
     }
 }
 
 /// <summary>DA2007: <c>Task.WhenAll(a.AsTask(), b.AsTask())</c> → <c>ctx.WhenAll(a, b)</c> (WhenAny only when its result is unused: it returns an index, not a task).</summary>
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(CombinatorFixer)), Shared]
-public sealed class CombinatorFixer : CodeFixProvider
+public sealed class CombinatorFixer() : ExpressionReplacementFixer(RuleIds.TaskCombinatorOverDurableFutures)
 {
     public const string Title = "Use the journaled combinator 'ctx.{0}(...)'";
 
-    public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(RuleIds.TaskCombinatorOverDurableFutures);
-
-    public override FixAllProvider GetFixAllProvider() => WellKnownFixAllProviders.BatchFixer;
-
-    public override async Task RegisterCodeFixesAsync(CodeFixContext context)
+    private protected override Replacement? GetReplacement(SyntaxNode root, SemanticModel model, Diagnostic diagnostic, CancellationToken cancellationToken)
     {
-        var root = await context.Document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
-        var model = await context.Document.GetSemanticModelAsync(context.CancellationToken).ConfigureAwait(false);
-        if (root is null || model is null)
+        if (FixHelpers.FindNode(root, diagnostic.Location.SourceSpan) is not InvocationExpressionSyntax invocation
+            || invocation.Expression is not MemberAccessExpressionSyntax { Name.Identifier.ValueText: var name and ("WhenAll" or "WhenAny") }
+            || FixHelpers.FindScope(invocation, model, cancellationToken) is not { } scope)
         {
-            return;
+            return null;
         }
 
-        foreach (var diagnostic in context.Diagnostics)
+        if (name == "WhenAny" && invocation.Parent is not AwaitExpressionSyntax { Parent: ExpressionStatementSyntax })
         {
-            if (FixHelpers.FindNode(root, diagnostic.Location.SourceSpan) is not InvocationExpressionSyntax invocation
-                || invocation.Expression is not MemberAccessExpressionSyntax { Name.Identifier.ValueText: var name and ("WhenAll" or "WhenAny") }
-                || FixHelpers.FindScope(invocation, model, context.CancellationToken) is not { } scope)
-            {
-                continue;
-            }
-
-            if (name == "WhenAny" && invocation.Parent is not AwaitExpressionSyntax { Parent: ExpressionStatementSyntax })
-            {
-                continue;
-            }
-
-            // Every argument must be future.AsTask(): the futures themselves go to the context's combinator.
-            var futures = new System.Collections.Generic.List<string>();
-            foreach (var argument in invocation.ArgumentList.Arguments)
-            {
-                if (argument.Expression is InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax { Name.Identifier.ValueText: "AsTask" } asTask, ArgumentList.Arguments.Count: 0 })
-                {
-                    futures.Add(asTask.Expression.WithoutTrivia().ToFullString());
-                }
-                else
-                {
-                    futures.Clear();
-                    break;
-                }
-            }
-
-            if (futures.Count == 0)
-            {
-                continue;
-            }
-
-            var replacement = scope.ContextName + "." + name + "(" + string.Join(", ", futures) + ")";
-            context.RegisterCodeFix(
-                CodeAction.Create(
-                    string.Format(System.Globalization.CultureInfo.InvariantCulture, Title, name),
-                    ct => Task.FromResult(context.Document.WithSyntaxRoot(root.ReplaceNode(invocation, FixHelpers.Expression(replacement, invocation)))),
-                    equivalenceKey: nameof(CombinatorFixer)),
-                diagnostic);
+            return null;
         }
+
+        // Every argument must be future.AsTask(): the futures themselves go to the context's combinator.
+        var futures = new System.Collections.Generic.List<string>();
+        foreach (var argument in invocation.ArgumentList.Arguments)
+        {
+            if (argument.Expression is InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax { Name.Identifier.ValueText: "AsTask" } asTask, ArgumentList.Arguments.Count: 0 })
+            {
+                futures.Add(asTask.Expression.WithoutTrivia().ToFullString());
+            }
+            else
+            {
+                futures.Clear();
+                break;
+            }
+        }
+
+        if (futures.Count == 0)
+        {
+            return null;
+        }
+
+        return new Replacement(invocation, scope.ContextName + "." + name + "(" + string.Join(", ", futures) + ")",
+            string.Format(System.Globalization.CultureInfo.InvariantCulture, Title, name));
     }
 }
 

@@ -1,9 +1,7 @@
-using System.Collections.Immutable;
 using System.Composition;
-using System.Threading.Tasks;
+using System.Threading;
 using DurableAgents.Analyzers;
 using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CodeActions;
 using Microsoft.CodeAnalysis.CodeFixes;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 
@@ -11,131 +9,61 @@ namespace DurableAgents.CodeFixes;
 
 /// <summary>DA2001: <c>DateTime.UtcNow</c> and friends → the journaled <c>await ctx.NowAsync()</c>.</summary>
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(ClockFixer)), Shared]
-public sealed class ClockFixer : CodeFixProvider
+public sealed class ClockFixer() : ExpressionReplacementFixer(RuleIds.NonDeterministicClock)
 {
     public const string Title = "Use the journaled time 'await ctx.NowAsync()'";
 
-    public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(RuleIds.NonDeterministicClock);
-
-    public override FixAllProvider GetFixAllProvider() => WellKnownFixAllProviders.BatchFixer;
-
-    public override async Task RegisterCodeFixesAsync(CodeFixContext context)
+    private protected override Replacement? GetReplacement(SyntaxNode root, SemanticModel model, Diagnostic diagnostic, CancellationToken cancellationToken)
     {
-        var root = await context.Document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
-        var model = await context.Document.GetSemanticModelAsync(context.CancellationToken).ConfigureAwait(false);
-        if (root is null || model is null)
+        if (FixHelpers.FindNode(root, diagnostic.Location.SourceSpan) is not MemberAccessExpressionSyntax node
+            || FixHelpers.FindScope(node, model, cancellationToken) is not { CanAwait: true } scope)
         {
-            return;
+            return null;
         }
 
-        foreach (var diagnostic in context.Diagnostics)
+        var now = $"(await {scope.ContextName}.NowAsync())";
+        string? replacement = diagnostic.Properties.TryGetValue("Api", out var api) ? api switch
         {
-            if (FixHelpers.FindNode(root, diagnostic.Location.SourceSpan) is not MemberAccessExpressionSyntax node
-                || FixHelpers.FindScope(node, model, context.CancellationToken) is not { CanAwait: true } scope)
-            {
-                continue;
-            }
-
-            var now = $"(await {scope.ContextName}.NowAsync())";
-            string? replacement = diagnostic.Properties.TryGetValue("Api", out var api) ? api switch
-            {
-                "DateTimeOffset.UtcNow" => $"await {scope.ContextName}.NowAsync()",
-                "DateTimeOffset.Now" => now + ".ToLocalTime()",
-                "DateTime.UtcNow" => now + ".UtcDateTime",
-                "DateTime.Now" => now + ".LocalDateTime",
-                "DateTime.Today" => now + ".LocalDateTime.Date",
-                _ => null,
-            } : null;
-            if (replacement is null)
-            {
-                continue;
-            }
-
-            context.RegisterCodeFix(
-                CodeAction.Create(
-                    Title,
-                    ct => Task.FromResult(context.Document.WithSyntaxRoot(root.ReplaceNode(node, FixHelpers.Expression(replacement, node)))),
-                    equivalenceKey: nameof(ClockFixer)),
-                diagnostic);
-        }
+            "DateTimeOffset.UtcNow" => $"await {scope.ContextName}.NowAsync()",
+            "DateTimeOffset.Now" => now + ".ToLocalTime()",
+            "DateTime.UtcNow" => now + ".UtcDateTime",
+            "DateTime.Now" => now + ".LocalDateTime",
+            "DateTime.Today" => now + ".LocalDateTime.Date",
+            _ => null,
+        } : null;
+        return replacement is null ? null : new Replacement(node, replacement, Title);
     }
 }
 
 /// <summary>DA2002: <c>Guid.NewGuid()</c> → <c>ctx.NewGuid()</c>.</summary>
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(GuidFixer)), Shared]
-public sealed class GuidFixer : CodeFixProvider
+public sealed class GuidFixer() : ExpressionReplacementFixer(RuleIds.NonDeterministicGuid)
 {
     public const string Title = "Use the journaled 'ctx.NewGuid()'";
 
-    public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(RuleIds.NonDeterministicGuid);
-
-    public override FixAllProvider GetFixAllProvider() => WellKnownFixAllProviders.BatchFixer;
-
-    public override async Task RegisterCodeFixesAsync(CodeFixContext context)
-    {
-        var root = await context.Document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
-        var model = await context.Document.GetSemanticModelAsync(context.CancellationToken).ConfigureAwait(false);
-        if (root is null || model is null)
-        {
-            return;
-        }
-
-        foreach (var diagnostic in context.Diagnostics)
-        {
-            if (FixHelpers.FindNode(root, diagnostic.Location.SourceSpan) is not InvocationExpressionSyntax node
-                || !diagnostic.Properties.TryGetValue("Api", out var api) || api != "Guid.NewGuid"
-                || FixHelpers.FindScope(node, model, context.CancellationToken) is not { } scope)
-            {
-                continue;
-            }
-
-            context.RegisterCodeFix(
-                CodeAction.Create(
-                    Title,
-                    ct => Task.FromResult(context.Document.WithSyntaxRoot(root.ReplaceNode(node, FixHelpers.Expression(scope.ContextName + ".NewGuid()", node)))),
-                    equivalenceKey: nameof(GuidFixer)),
-                diagnostic);
-        }
-    }
+    private protected override Replacement? GetReplacement(SyntaxNode root, SemanticModel model, Diagnostic diagnostic, CancellationToken cancellationToken)
+        => FixHelpers.FindNode(root, diagnostic.Location.SourceSpan) is InvocationExpressionSyntax node
+           && diagnostic.Properties.TryGetValue("Api", out var api) && api == "Guid.NewGuid"
+           && FixHelpers.FindScope(node, model, cancellationToken) is { } scope
+            ? new Replacement(node, scope.ContextName + ".NewGuid()", Title)
+            : null;
 }
 
 /// <summary>DA2003: <c>Random.Shared.Next(…)</c> / <c>new Random().Next(…)</c> → <c>ctx.Random.Next(…)</c> (for the members DurableRandom has).</summary>
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(RandomFixer)), Shared]
-public sealed class RandomFixer : CodeFixProvider
+public sealed class RandomFixer() : ExpressionReplacementFixer(RuleIds.NonDeterministicRandom)
 {
     public const string Title = "Use the journaled-seed 'ctx.Random'";
 
-    public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(RuleIds.NonDeterministicRandom);
-
-    public override FixAllProvider GetFixAllProvider() => WellKnownFixAllProviders.BatchFixer;
-
-    public override async Task RegisterCodeFixesAsync(CodeFixContext context)
+    private protected override Replacement? GetReplacement(SyntaxNode root, SemanticModel model, Diagnostic diagnostic, CancellationToken cancellationToken)
     {
-        var root = await context.Document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
-        var model = await context.Document.GetSemanticModelAsync(context.CancellationToken).ConfigureAwait(false);
-        if (root is null || model is null)
-        {
-            return;
-        }
-
-        foreach (var diagnostic in context.Diagnostics)
-        {
-            var node = FixHelpers.FindNode(root, diagnostic.Location.SourceSpan);
-            if (node is not (MemberAccessExpressionSyntax or ObjectCreationExpressionSyntax or ImplicitObjectCreationExpressionSyntax)
-                || !diagnostic.Properties.TryGetValue("Api", out var api) || api is not ("Random.Shared" or "new Random()")
-                || !IsSupportedUse(node)
-                || FixHelpers.FindScope(node, model, context.CancellationToken) is not { } scope)
-            {
-                continue;
-            }
-
-            context.RegisterCodeFix(
-                CodeAction.Create(
-                    Title,
-                    ct => Task.FromResult(context.Document.WithSyntaxRoot(root.ReplaceNode(node, FixHelpers.Expression(scope.ContextName + ".Random", node)))),
-                    equivalenceKey: nameof(RandomFixer)),
-                diagnostic);
-        }
+        var node = FixHelpers.FindNode(root, diagnostic.Location.SourceSpan);
+        return node is MemberAccessExpressionSyntax or ObjectCreationExpressionSyntax or ImplicitObjectCreationExpressionSyntax
+               && diagnostic.Properties.TryGetValue("Api", out var api) && api is "Random.Shared" or "new Random()"
+               && IsSupportedUse(node)
+               && FixHelpers.FindScope(node, model, cancellationToken) is { } scope
+            ? new Replacement(node, scope.ContextName + ".Random", Title)
+            : null;
     }
 
     /// <summary>The random source is used right away through a member DurableRandom also has with that arity.</summary>
