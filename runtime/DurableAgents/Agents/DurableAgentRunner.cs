@@ -156,65 +156,56 @@ public static class DurableAgentRunner
         }
 
         var settings = new ToolRunSettings(options.ToolRetryPolicy, options.ToolErrors);
-        var children = new List<DurableFuture<string>>();
         var maxTurns = Math.Max(1, options.MaxTurns);
         int turns = 0, executedTools = 0;
         long? inputTokens = null, outputTokens = null;
         ChatResponse? last = null;
-        try
+        for (var turn = 1; ; turn++)
         {
-            for (var turn = 1; ; turn++)
+            var lastTurn = turn >= maxTurns;
+            chatOptions.Tools = lastTurn || tools.Count == 0 ? null : tools.Select(static t => (AITool)t.Declaration).ToList();
+            var prompt = Prompt(options.Instructions, history);
+            ChatResponse response;
+            if (options.Streaming)
             {
-                var lastTurn = turn >= maxTurns;
-                chatOptions.Tools = lastTurn || tools.Count == 0 ? null : tools.Select(static t => (AITool)t.Declaration).ToList();
-                var prompt = Prompt(options.Instructions, history);
-                ChatResponse response;
-                if (options.Streaming)
+                await foreach (var update in chat.GetStreamingResponseAsync(prompt, chatOptions).ConfigureAwait(false))
                 {
-                    await foreach (var update in chat.GetStreamingResponseAsync(prompt, chatOptions).ConfigureAwait(false))
-                    {
-                        options.OnUpdate?.Invoke(update);
-                    }
-
-                    response = chat.LastResponse!;
-                }
-                else
-                {
-                    response = await chat.GetResponseAsync(prompt, chatOptions).ConfigureAwait(false);
+                    options.OnUpdate?.Invoke(update);
                 }
 
-                turns++;
-                last = response;
-                if (response.Usage is { } usage)
-                {
-                    inputTokens = (inputTokens ?? 0) + (usage.InputTokenCount ?? 0);
-                    outputTokens = (outputTokens ?? 0) + (usage.OutputTokenCount ?? 0);
-                }
-
-                history.AddMessages(response);
-                var calls = response.Messages.SelectMany(static m => m.Contents).OfType<FunctionCallContent>().ToList();
-                if (calls.Count == 0)
-                {
-                    break;
-                }
-
-                if (lastTurn)
-                {
-                    // Keep the history well-formed for the next session turn: every call gets a result.
-                    history.Add(new ChatMessage(ChatRole.Tool, calls.Select(c => (AIContent)new FunctionResultContent(c.CallId, "Not executed: the agent reached its turn limit.")).ToList()));
-                    break;
-                }
-
-                var (results, executed) = await ExecuteToolsAsync(context, session, byName, calls, options, settings, children).ConfigureAwait(false);
-                executedTools += executed;
-                history.Add(new ChatMessage(ChatRole.Tool, results));
-                session?.Set(HistoryKey, (IList<ChatMessage>)history, AgentJson.Messages);
+                response = chat.LastResponse!;
             }
-        }
-        catch (TerminalException e) when (e.Code == 409)
-        {
-            await CancelChildrenAsync(context, children).ConfigureAwait(false);
-            throw;
+            else
+            {
+                response = await chat.GetResponseAsync(prompt, chatOptions).ConfigureAwait(false);
+            }
+
+            turns++;
+            last = response;
+            if (response.Usage is { } usage)
+            {
+                inputTokens = (inputTokens ?? 0) + (usage.InputTokenCount ?? 0);
+                outputTokens = (outputTokens ?? 0) + (usage.OutputTokenCount ?? 0);
+            }
+
+            history.AddMessages(response);
+            var calls = response.Messages.SelectMany(static m => m.Contents).OfType<FunctionCallContent>().ToList();
+            if (calls.Count == 0)
+            {
+                break;
+            }
+
+            if (lastTurn)
+            {
+                // Keep the history well-formed for the next session turn: every call gets a result.
+                history.Add(new ChatMessage(ChatRole.Tool, calls.Select(c => (AIContent)new FunctionResultContent(c.CallId, "Not executed: the agent reached its turn limit.")).ToList()));
+                break;
+            }
+
+            var (results, executed) = await ExecuteToolsAsync(context, session, byName, calls, options, settings).ConfigureAwait(false);
+            executedTools += executed;
+            history.Add(new ChatMessage(ChatRole.Tool, results));
+            session?.Set(HistoryKey, (IList<ChatMessage>)history, AgentJson.Messages);
         }
 
         session?.Set(HistoryKey, (IList<ChatMessage>)history, AgentJson.Messages);
@@ -255,8 +246,7 @@ public static class DurableAgentRunner
     /// model's order; the calls run concurrently and are awaited in that order.
     /// </summary>
     private static async Task<(List<AIContent> Results, int Executed)> ExecuteToolsAsync(IContext context, IObjectContext? session,
-        Dictionary<string, DurableTool> byName, List<FunctionCallContent> calls, DurableAgentOptions options, ToolRunSettings settings,
-        List<DurableFuture<string>> children)
+        Dictionary<string, DurableTool> byName, List<FunctionCallContent> calls, DurableAgentOptions options, ToolRunSettings settings)
     {
         var results = new AIContent?[calls.Count];
         var tools = new DurableTool?[calls.Count];
@@ -282,10 +272,6 @@ public static class DurableAgentRunner
             if (results[i] is null && tools[i] is { } tool)
             {
                 started[i] = tool.Start(context, calls[i].CallId, arguments[i], settings);
-                if (started[i]!.ChildInvocationId is { } child)
-                {
-                    children.Add(child);
-                }
             }
         }
 
@@ -404,24 +390,6 @@ public static class DurableAgentRunner
         }
 
         return JsonSerializer.SerializeToElement(call.Arguments, (JsonTypeInfo<IDictionary<string, object?>>)AgentJson.ChatOptions.GetTypeInfo(typeof(IDictionary<string, object?>)));
-    }
-
-    private static async Task CancelChildrenAsync(IContext context, List<DurableFuture<string>> children)
-    {
-        foreach (var child in children)
-        {
-            string id;
-            try
-            {
-                id = await child;
-            }
-            catch (TerminalException)
-            {
-                continue;
-            }
-
-            context.CancelInvocation(id);
-        }
     }
 
     private static async Task<List<ChatMessage>> CompactAsync(IContext context, IChatClient inner, List<ChatMessage> history, DurableAgentOptions options)

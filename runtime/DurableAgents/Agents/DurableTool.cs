@@ -144,10 +144,10 @@ public abstract class DurableTool
 /// <summary>Settings the loop passes to every tool call.</summary>
 internal sealed record ToolRunSettings(RetryPolicy? RetryPolicy, ToolErrorBehavior Errors);
 
-/// <summary>A started tool call: its outcome and, for agent tools, the callee's invocation id.</summary>
-internal sealed record ToolInvocation(Func<Task<ToolOutcome>> Outcome, DurableFuture<string>? ChildInvocationId)
+/// <summary>A started tool call and its outcome. (A cancelled agent's calls to sub-agents are cancelled by the runtime.)</summary>
+internal sealed record ToolInvocation(Func<Task<ToolOutcome>> Outcome)
 {
-    public static ToolInvocation Of(DurableFuture<ToolOutcome> future, DurableFuture<string>? child = null) => new(async () => await future, child);
+    public static ToolInvocation Of(DurableFuture<ToolOutcome> future) => new(async () => await future);
 }
 
 internal static class AgentJsonContextHelpers
@@ -170,7 +170,7 @@ internal sealed class StepTool(string name, string description, JsonElement sche
         {
             // Invalid arguments: deterministic (the arguments are journaled with the model response), so no step is needed.
             var outcome = new ToolOutcome { Error = e.Message };
-            return new ToolInvocation(() => Task.FromResult(outcome), null);
+            return new ToolInvocation(() => Task.FromResult(outcome));
         }
 
         var retry = settings.RetryPolicy;
@@ -216,11 +216,11 @@ internal sealed class AgentTool(string agentService, string name, string descrip
         var target = new CallTarget(AgentService, "run");
         var payload = JsonSerializer.SerializeToUtf8Bytes(AgentRequest.FromMessage(message), AgentJsonContext.Default.AgentRequest);
         var options = new CallOptions { Name = "agent:" + Name + ":" + callId };
-        var (id, result) = DurableCalls.Call(context, target, payload, options, AgentJsonContext.Default.AgentResponse);
+        var result = context.CallAsync(target, payload, AgentJsonContext.Default.AgentResponse, options);
         return new ToolInvocation(async () =>
         {
             var response = await result;
             return new ToolOutcome { Result = response.Output ?? JsonSerializer.SerializeToElement(response.Text, AgentJsonContextHelpers.NullableString) };
-        }, id);
+        });
     }
 }

@@ -204,10 +204,6 @@ internal sealed class InvocationContext : IHandlerContext
     internal DurableFuture<T> Call<T>(CallTarget target, ReadOnlyMemory<byte> request, CallOptions? options, Func<NotificationTemplate, T> map)
         => CallCore(target, request, options, map).Result;
 
-    /// <summary>A typed call that also exposes the callee's invocation id (the agent runtime cancels child agents with it).</summary>
-    internal (DurableFuture<string> InvocationId, DurableFuture<T> Result) CallWithInvocationId<T>(CallTarget target, ReadOnlyMemory<byte> request, CallOptions? options, JsonTypeInfo<T> responseType)
-        => CallCore(target, request, options, n => ReadValue(n, responseType));
-
     private (DurableFuture<string> InvocationId, DurableFuture<T> Result) CallCore<T>(CallTarget target, ReadOnlyMemory<byte> request, CallOptions? options, Func<NotificationTemplate, T> map)
     {
         ValidateTarget(target);
