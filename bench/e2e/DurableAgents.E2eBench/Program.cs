@@ -192,6 +192,9 @@ namespace DurableAgents.E2eBench
         /// <summary>Extra environment for the last side only (e.g. runtime knobs for an A/B run of `--sdks dotnet,dotnet-tuned`).</summary>
         public Dictionary<string, string> DotnetEnv { get; init; } = [];
 
+        /// <summary>Another build of our service for the last side (A/B of a runtime change: `--sdks dotnet,dotnet-b --alt-service DIR`).</summary>
+        public string? AltService { get; init; }
+
         public static Options Parse(string[] args)
         {
             var dotnetEnv = new Dictionary<string, string>();
@@ -214,6 +217,7 @@ namespace DurableAgents.E2eBench
                     "--out" => o with { Out = Path.GetFullPath(Next()) },
                     "--sdks" => o with { Sdks = Next().Split(',') },
                     "--dotnet-env" => AddEnv(o, dotnetEnv, Next()),
+                    "--alt-service" => o with { AltService = Path.GetFullPath(Next()) },
                     _ => throw new ArgumentException($"unknown option {args[i]}"),
                 };
             }
@@ -283,7 +287,9 @@ namespace DurableAgents.E2eBench
             ServiceProcess service;
             try
             {
-                service = await ServiceProcess.StartAsync(sdk, repo, modelUri, sdk == opt.Sdks[^1] ? opt.DotnetEnv : new Dictionary<string, string>());
+                var last = sdk == opt.Sdks[^1];
+                service = await ServiceProcess.StartAsync(sdk, repo, modelUri, last ? opt.DotnetEnv : new Dictionary<string, string>(),
+                    last && opt.AltService is not null && sdk != "ts" ? opt.AltService : null);
             }
             catch
             {

@@ -19,7 +19,7 @@ internal sealed class ServiceProcess : IAsyncDisposable
 
     public Uri Uri => new($"http://127.0.0.1:{Port}/");
 
-    public static async Task<ServiceProcess> StartAsync(string sdk, string repo, Uri modelUri, IReadOnlyDictionary<string, string> environment)
+    public static async Task<ServiceProcess> StartAsync(string sdk, string repo, Uri modelUri, IReadOnlyDictionary<string, string> environment, string? serviceDirectory = null)
     {
         var port = DurableAgents.Testing.RestateServer.FreePorts(1)[0];
         ProcessStartInfo psi;
@@ -31,7 +31,7 @@ internal sealed class ServiceProcess : IAsyncDisposable
         }
         else
         {
-            var exe = Path.Combine(repo, "bench", "e2e", "DurableAgents.BenchService", "bin", "Release", "net10.0", "DurableAgents.BenchService");
+            var exe = Path.Combine(serviceDirectory ?? Path.Combine(repo, "bench", "e2e", "DurableAgents.BenchService", "bin", "Release", "net10.0"), "DurableAgents.BenchService");
             if (!File.Exists(exe))
             {
                 throw new FileNotFoundException($"{exe} is missing: build it with `dotnet build bench/e2e/DurableAgents.BenchService -c Release`.");
