@@ -41,8 +41,10 @@ public sealed class RestateServer : IAsyncDisposable
     private readonly bool _ownsBaseDirectory;
     private readonly StringBuilder _output = new();
     private readonly HttpClient _adminHttp;
+    private readonly HttpClient _ingressHttp;
     private readonly AdminClient _admin;
     private Process? _process;
+    private bool _disposed;
 
     private RestateServer(RestateServerOptions options, string binary, string baseDirectory, bool ownsBaseDirectory, int ingressPort, int adminPort, int nodePort)
     {
@@ -56,7 +58,15 @@ public sealed class RestateServer : IAsyncDisposable
         Http = new HttpClient { Timeout = TimeSpan.FromSeconds(100) };
         _adminHttp = new HttpClient { BaseAddress = AdminUri, Timeout = TimeSpan.FromSeconds(100) };
         _admin = new AdminClient(_adminHttp);
+        _ingressHttp = new HttpClient { BaseAddress = IngressUri, Timeout = TimeSpan.FromSeconds(100) };
+        Ingress = new IngressClient(_ingressHttp);
     }
+
+    /// <summary>A typed client of this server's admin API (deployments, services, cancel/kill, SQL queries).</summary>
+    public AdminClient Admin => _admin;
+
+    /// <summary>A typed client of this server's ingress (calls, sends, attach, awakeables).</summary>
+    public IngressClient Ingress { get; }
 
     public string BinaryPath { get; }
 
@@ -289,8 +299,15 @@ public sealed class RestateServer : IAsyncDisposable
         await LaunchAsync(cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>Stops the server (SIGTERM, then SIGKILL) and deletes a base directory it created. Safe to call twice.</summary>
     public async ValueTask DisposeAsync()
     {
+        if (_disposed)
+        {
+            return;
+        }
+
+        _disposed = true;
         if (_process is { HasExited: false } p)
         {
             try
@@ -312,8 +329,10 @@ public sealed class RestateServer : IAsyncDisposable
         }
 
         _process?.Dispose();
+        _process = null;
         Http.Dispose();
         _adminHttp.Dispose();
+        _ingressHttp.Dispose();
         if (_ownsBaseDirectory)
         {
             try
