@@ -32,7 +32,11 @@ internal static class TestServices
 
 public sealed record Order(string Id, int Quantity, decimal Price);
 
+public sealed record WeatherReport(string City, int TemperatureC);
+
+[JsonSourceGenerationOptions(System.Text.Json.JsonSerializerDefaults.Web)]
 [JsonSerializable(typeof(Order))]
+[JsonSerializable(typeof(WeatherReport))]
 [JsonSerializable(typeof(string[]))]
 internal sealed partial class TestJsonContext : JsonSerializerContext
 {
