@@ -11,6 +11,23 @@ using DurableAgents.Testing;
 //
 // Options: --quick | --rounds N | --duration S | --warmup S | --concurrency 1,8,32,128 | --workloads noop,steps10,agent
 //          --memory N (in-flight invocations for the memory probe, 0 = skip) | --out FILE.md
+if (args.Contains("--help") || args.Contains("-h"))
+{
+    Console.WriteLine("""
+        DurableAgents.E2eBench: our SDK vs the official TypeScript SDK on restate-server 1.7.12 (see docs/benchmarks.md)
+          --quick                 1 round, 3 s points, concurrency 1,8, memory probe 100
+          --rounds N              interleaved rounds (3)
+          --duration S            seconds per point (10)          --warmup S   warm-up seconds at concurrency 8 (3)
+          --concurrency 1,8,...   closed-loop workers per point (1,8,32,128)
+          --workloads noop,steps10,agent                          --memory N   held invocations for the memory probe (500; 0 = skip)
+          --out FILE.md           results (default artifacts/bench/e2e-results.md, + .json)
+          --sdks A,B              sides in run order; ratios are B/A (ts,dotnet)
+          --dotnet-env K=V        environment for side B only (A/B of a runtime knob)
+          --alt-service DIR       another build of our service for side B (A/B of a runtime change)
+        """);
+    return 0;
+}
+
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
 var opt = Options.Parse(args);
