@@ -1,3 +1,4 @@
+using DurableAgents.Generator.Parsing;
 using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Linq;
@@ -435,7 +436,7 @@ public sealed class DeclarationAnalyzer : DiagnosticAnalyzer
                 CheckToolTypes(context, known, method, location);
             }
 
-            var name = StringArgument(attribute) ?? Naming.DefaultToolName(method.Name);
+            var name = StringArgument(attribute) ?? Naming.SnakeCase(method.Name);
             if (names.TryGetValue(name, out var first))
             {
                 context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.DuplicateHandlerOrToolName, location, "Tool", name, type.Name, first.Name));

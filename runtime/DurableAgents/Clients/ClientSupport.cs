@@ -15,24 +15,7 @@ internal static class ClientSupport
     {
         get
         {
-            if (s_defaultJson is null)
-            {
-                var chain = new List<IJsonTypeInfoResolver> { BuiltInJsonContext.Default };
-                if (JsonSerializer.IsReflectionEnabledByDefault)
-                {
-#pragma warning disable IL2026, IL3050 // only when the app enabled reflection-based serialization
-                    chain.Add(new DefaultJsonTypeInfoResolver());
-#pragma warning restore IL2026, IL3050
-                }
-
-                var options = new JsonSerializerOptions(JsonSerializerDefaults.Web)
-                {
-                    TypeInfoResolver = JsonTypeInfoResolver.Combine(chain.ToArray()),
-                };
-                options.MakeReadOnly();
-                s_defaultJson = options;
-            }
-
+            s_defaultJson ??= JsonSerde.CreateOptions([]);
             return s_defaultJson;
         }
     }

@@ -77,24 +77,7 @@ public sealed class RestateEndpointOptions
     {
         get
         {
-            if (_jsonOptions is null)
-            {
-                var chain = new List<IJsonTypeInfoResolver>(_resolvers) { BuiltInJsonContext.Default };
-                if (JsonSerializer.IsReflectionEnabledByDefault)
-                {
-#pragma warning disable IL2026, IL3050 // only when the app enabled reflection-based serialization
-                    chain.Add(new DefaultJsonTypeInfoResolver());
-#pragma warning restore IL2026, IL3050
-                }
-
-                var options = new JsonSerializerOptions(JsonSerializerDefaults.Web)
-                {
-                    TypeInfoResolver = JsonTypeInfoResolver.Combine(chain.ToArray()),
-                };
-                options.MakeReadOnly();
-                _jsonOptions = options;
-            }
-
+            _jsonOptions ??= JsonSerde.CreateOptions(_resolvers);
             return _jsonOptions;
         }
     }

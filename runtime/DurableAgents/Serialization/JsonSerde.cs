@@ -43,6 +43,25 @@ public static class JsonSerde
 
     public static byte[] Serialize<T>(T value, JsonTypeInfo<T> typeInfo) => JsonSerializer.SerializeToUtf8Bytes(value, typeInfo);
 
+    /// <summary>
+    /// Read-only web-default options over <paramref name="resolvers"/>, then the built-in primitives, then reflection
+    /// only when the app allows it (never under Native AOT): the chain the endpoint and the clients use.
+    /// </summary>
+    public static JsonSerializerOptions CreateOptions(IEnumerable<IJsonTypeInfoResolver> resolvers)
+    {
+        var chain = new List<IJsonTypeInfoResolver>(resolvers) { BuiltInJsonContext.Default };
+        if (JsonSerializer.IsReflectionEnabledByDefault)
+        {
+#pragma warning disable IL2026, IL3050 // only when the app enabled reflection-based serialization
+            chain.Add(new DefaultJsonTypeInfoResolver());
+#pragma warning restore IL2026, IL3050
+        }
+
+        var options = new JsonSerializerOptions(JsonSerializerDefaults.Web) { TypeInfoResolver = JsonTypeInfoResolver.Combine(chain.ToArray()) };
+        options.MakeReadOnly();
+        return options;
+    }
+
     /// <summary>Finds the metadata of <typeparamref name="T"/> in <paramref name="options"/>' resolver chain.</summary>
     public static JsonTypeInfo<T> TypeInfo<T>(JsonSerializerOptions options)
     {
