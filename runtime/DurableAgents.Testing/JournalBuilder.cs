@@ -118,6 +118,32 @@ public sealed class JournalBuilder
 
     public JournalBuilder Output(string json) => Add(MessageType.OutputCommand, new OutputCommandMessage { Value = new Value { Content = ByteString.CopyFromUtf8(json) } });
 
+    /// <summary>
+    /// Continues from an attempt that suspended: appends the commands it journaled, and turns each of its run
+    /// proposals into the completion Restate would have recorded, so the next attempt replays them.
+    /// </summary>
+    public JournalBuilder Continue(JournalRunResult previous)
+    {
+        var frames = new ReadOnlySequence<byte>(previous.ResponseBody);
+        while (FrameCodec.TryReadFrame(ref frames, out var header, out var payload))
+        {
+            var message = FrameCodec.Decode(header.Type, payload);
+            if (MessageTypes.IsCommand(header.Type))
+            {
+                Add(header.Type, message);
+            }
+            else if (message is ProposeRunCompletionMessage proposal)
+            {
+                var completion = new NotificationTemplate { CompletionId = proposal.ResultCompletionId };
+                if (proposal.ResultCase == ProposeRunCompletionMessage.ResultOneofCase.Failure) completion.Failure = proposal.Failure;
+                else completion.Value = new Value { Content = proposal.Value };
+                Add(MessageType.RunCompletion, completion);
+            }
+        }
+
+        return this;
+    }
+
     /// <summary>Adds a raw protocol message (command or notification).</summary>
     internal JournalBuilder Add(MessageType type, IMessage message)
     {
