@@ -1,6 +1,5 @@
 using System.Buffers.Binary;
 using System.Diagnostics;
-using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using DurableAgents.Definitions;
@@ -490,5 +489,4 @@ internal sealed class InvocationContext : IHandlerContext
         return new SlotFuture<bool>(_machine, slot, static _ => true);
     }
 
-    internal static string Utf8(ReadOnlySpan<byte> bytes) => Encoding.UTF8.GetString(bytes);
 }

@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Diagnostics;
 using System.IO.Pipelines;
 using DurableAgents.Protocol;
 using DurableAgents.Protocol.Messages;
@@ -120,18 +119,6 @@ internal sealed class InvocationStateMachine
 
     /// <summary>Signalled when the CANCEL signal arrives.</summary>
     public CancellationToken CancellationToken => _cancellation.Token;
-
-    /// <summary>The journal index of the last command (Input = 0).</summary>
-    public uint CommandIndex
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return _commandIndex;
-            }
-        }
-    }
 
     public string? LastError { get; private set; }
 
@@ -362,22 +349,6 @@ internal sealed class InvocationStateMachine
     }
 
     // ------------------------------------------------------------------ commands
-
-    public uint AllocateCompletionId()
-    {
-        lock (_gate)
-        {
-            return _nextCompletionId++;
-        }
-    }
-
-    public Slot CompletionSlot(uint id)
-    {
-        lock (_gate)
-        {
-            return GetSlotLocked(_completions, SlotKind.Completion, id);
-        }
-    }
 
     public (uint SignalId, Slot Slot) AllocateSignal()
     {
@@ -861,15 +832,6 @@ internal sealed class InvocationStateMachine
         }
     }
 
-    /// <summary>Fails the attempt with an <c>ErrorMessage</c> (retried by Restate).</summary>
-    public void FailRetryable(ushort code, string message, TimeSpan? nextRetryDelay = null)
-    {
-        lock (_gate)
-        {
-            FailLocked(code, message, nextRetryDelay: nextRetryDelay);
-        }
-    }
-
     private void FailLocked(ushort code, string message, uint? relatedIndex = null, MessageType? relatedType = null, string? relatedName = null,
         string? stacktrace = null, TimeSpan? nextRetryDelay = null)
     {
@@ -980,24 +942,12 @@ internal sealed class InvocationStateMachine
 
     // ------------------------------------------------------------------ helpers for the context
 
-    public bool CancelReceived
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return _cancelReceived;
-            }
-        }
-    }
-
     /// <summary>Info for the retry policy of a run whose command was replayed without a result.</summary>
     public (uint RetryCount, TimeSpan Elapsed) PreviousAttempts(bool replayed)
         => replayed && _start is not null
             ? (_start.RetryCountSinceLastStoredEntry, _start.RetryCountSinceLastStoredEntry == 0 ? TimeSpan.Zero : TimeSpan.FromMilliseconds(_start.DurationSinceLastStoredEntry))
             : (0u, TimeSpan.Zero);
 
-    internal static long Timestamp() => Stopwatch.GetTimestamp();
 }
 
 /// <summary>Minimal logging hook so the state machine does not depend on a logging framework.</summary>
