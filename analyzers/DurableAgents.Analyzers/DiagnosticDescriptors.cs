@@ -92,6 +92,14 @@ public static class DiagnosticDescriptors
         "Tool '{0}' has an invalid signature: {1}",
         "A durable tool is a non-generic, non-abstract method whose parameters are JSON values (plus an optional CancellationToken), passed by value, and whose result is a JSON value, Task, Task<T>, ValueTask or ValueTask<T>.");
 
+    public static readonly DiagnosticDescriptor MissingJsonMetadata = Create(
+        RuleIds.MissingJsonMetadata,
+        RuleCategories.Declaration,
+        DiagnosticSeverity.Warning,
+        "Handler or tool type has no System.Text.Json source-generated metadata",
+        "Type '{0}' of {1} '{2}' has no JSON metadata: add [JsonSerializable(typeof({3}))] to a JsonSerializerContext in this assembly (Native AOT cannot serialize it)",
+        "The generated handlers and tools resolve JSON metadata from the endpoint's resolver chain: the assembly's JsonSerializerContexts, BuiltInJsonContext and, with agents, the agent runtime's metadata. Under Native AOT there is no reflection fallback, so a type missing from every context fails at run time.");
+
     // ---------------------------------------------------------------- Determinism (DA2xxx)
 
     public static readonly DiagnosticDescriptor NonDeterministicClock = Create(
@@ -258,6 +266,7 @@ public static class DiagnosticDescriptors
         HandlerOutsideDurableClass,
         InvalidDurableClass,
         InvalidToolSignature,
+        MissingJsonMetadata,
         NonDeterministicClock,
         NonDeterministicGuid,
         NonDeterministicRandom,

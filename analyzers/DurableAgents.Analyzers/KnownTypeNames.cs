@@ -38,8 +38,22 @@ public static class KnownTypeNames
     public const string CancelledException = "DurableAgents.CancelledException";
     public const string InvocationClosedException = "DurableAgents.InvocationClosedException";
 
+    // JSON metadata the runtime always puts in the resolver chain (DA1009)
+    public const string BuiltInJsonContext = "DurableAgents.Serialization.BuiltInJsonContext";
+    public const string AgentJsonContext = "DurableAgents.AgentJsonContext";
+
     // Microsoft.Extensions.AI (optional; the LLM rule is off when these are absent)
     public const string IChatClient = "Microsoft.Extensions.AI.IChatClient";
     public const string ChatClientExtensions = "Microsoft.Extensions.AI.ChatClientExtensions";
     public const string AIFunction = "Microsoft.Extensions.AI.AIFunction";
+    public const string AIJsonUtilities = "Microsoft.Extensions.AI.AIJsonUtilities";
+
+    // System.Text.Json (DA1009)
+    public const string JsonSerializerContext = "System.Text.Json.Serialization.JsonSerializerContext";
+    public const string JsonSerializableAttribute = "System.Text.Json.Serialization.JsonSerializableAttribute";
+    public const string JsonDerivedTypeAttribute = "System.Text.Json.Serialization.JsonDerivedTypeAttribute";
+    public const string JsonConverterAttribute = "System.Text.Json.Serialization.JsonConverterAttribute";
+    public const string JsonIgnoreAttribute = "System.Text.Json.Serialization.JsonIgnoreAttribute";
+    public const string JsonIncludeAttribute = "System.Text.Json.Serialization.JsonIncludeAttribute";
+    public const string JsonConstructorAttribute = "System.Text.Json.Serialization.JsonConstructorAttribute";
 }

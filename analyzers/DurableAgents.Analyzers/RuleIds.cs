@@ -15,6 +15,7 @@ public static class RuleIds
     public const string HandlerOutsideDurableClass = "DA1006";
     public const string InvalidDurableClass = "DA1007";
     public const string InvalidToolSignature = "DA1008";
+    public const string MissingJsonMetadata = "DA1009";
 
     // Determinism
     public const string NonDeterministicClock = "DA2001";

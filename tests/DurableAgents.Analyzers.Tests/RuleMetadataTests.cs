@@ -11,7 +11,7 @@ namespace DurableAgents.Analyzers.Tests;
 /// <summary>Descriptors, docs pages, release tracking and known type names stay in step.</summary>
 public class RuleMetadataTests
 {
-    private static readonly DiagnosticAnalyzer[] Analyzers = [new DeclarationAnalyzer(), new DeterminismAnalyzer(), new ContextUsageAnalyzer()];
+    private static readonly DiagnosticAnalyzer[] Analyzers = [new DeclarationAnalyzer(), new JsonMetadataAnalyzer(), new DeterminismAnalyzer(), new ContextUsageAnalyzer()];
 
     private static IEnumerable<DiagnosticDescriptor> AllDescriptors => DiagnosticDescriptors.All;
 
@@ -33,7 +33,7 @@ public class RuleMetadataTests
     {
         var ids = AllDescriptors.Select(d => d.Id).ToList();
         Assert.That(ids, Is.Unique);
-        Assert.That(ids, Has.Count.EqualTo(27));
+        Assert.That(ids, Has.Count.EqualTo(28));
         foreach (var d in AllDescriptors)
         {
             var expected = d.Id[2] switch

@@ -214,7 +214,7 @@ public sealed class DeclarationAnalyzer : DiagnosticAnalyzer
             }
 
             var location = method.Locations.FirstOrDefault() ?? Location.None;
-            var reason = HandlerSignatureProblem(known, method, kind, exclusive, shared);
+            var reason = HandlerShapes.HandlerSignatureProblem(known, method, kind, exclusive, shared);
             if (reason is not null)
             {
                 context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.InvalidHandlerSignature, location, method.Name, reason));
@@ -236,180 +236,35 @@ public sealed class DeclarationAnalyzer : DiagnosticAnalyzer
         }
     }
 
-    private static string? HandlerSignatureProblem(KnownSymbols known, IMethodSymbol method, DurableKind kind, AttributeData? exclusive, AttributeData? shared)
-    {
-        if (exclusive is not null && shared is not null)
-        {
-            return "it is marked both [Handler] and [SharedHandler]";
-        }
-
-        if (shared is not null && kind == DurableKind.Service)
-        {
-            return "a [Service] has no shared handlers; use [Handler]";
-        }
-
-        if (method.MethodKind != MethodKind.Ordinary)
-        {
-            return "only ordinary methods can be handlers";
-        }
-
-        if (method.IsGenericMethod)
-        {
-            return "a handler cannot be generic";
-        }
-
-        if (method.IsAbstract)
-        {
-            return "a handler cannot be abstract";
-        }
-
-        var isShared = shared is not null;
-        var inputs = 0;
-        for (var i = 0; i < method.Parameters.Length; i++)
-        {
-            var parameter = method.Parameters[i];
-            if (parameter.RefKind != RefKind.None || parameter.IsParams)
-            {
-                return $"parameter '{parameter.Name}' is passed by reference or as params; pass the input by value";
-            }
-
-            var rank = ContextRank(known, parameter.Type);
-            if (rank is not null)
-            {
-                if (i != 0)
-                {
-                    return $"the context parameter '{parameter.Name}' must come first";
-                }
-
-                if (!ContextAllowed(rank.Value, kind, isShared))
-                {
-                    return $"'{parameter.Type.Name}' is not the context of {HandlerDescription(kind, isShared)}; use {AllowedContexts(kind, isShared)}";
-                }
-
-                continue;
-            }
-
-            if (parameter.Type.Name == "CancellationToken" && parameter.Type.ContainingNamespace?.ToDisplayString() == "System.Threading")
-            {
-                return $"parameter '{parameter.Name}' is a CancellationToken; use the context's CancellationToken instead";
-            }
-
-            if (Serializability.GeneratorRejects(parameter.Type) is { } why)
-            {
-                return $"the input '{parameter.Name}' has type '{parameter.Type.ToDisplayString()}': {why}";
-            }
-
-            inputs++;
-        }
-
-        if (inputs > 1)
-        {
-            return $"a handler takes the context and at most one input, found {inputs} inputs; wrap them in a record";
-        }
-
-        if (method.IsAsync && method.ReturnsVoid)
-        {
-            return null; // DA3004 reports async void
-        }
-
-        var output = ReturnedValueType(known, method.ReturnType, out var returnsTask);
-        if (!returnsTask)
-        {
-            return $"it returns '{method.ReturnType.ToDisplayString()}'; a handler returns Task, Task<T>, ValueTask or ValueTask<T>";
-        }
-
-        if (output is not null && Serializability.GeneratorRejects(output) is { } outputWhy)
-        {
-            return $"the result type '{output.ToDisplayString()}' {outputWhy}";
-        }
-
-        return null;
-    }
-
-    /// <summary>The T of Task&lt;T&gt;/ValueTask&lt;T&gt; (null for Task/ValueTask); <paramref name="isTask"/> false for anything else.</summary>
-    private static ITypeSymbol? ReturnedValueType(KnownSymbols known, ITypeSymbol returnType, out bool isTask)
-    {
-        isTask = true;
-        var original = returnType.OriginalDefinition;
-        if (KnownSymbols.Is(original, known.Task) || KnownSymbols.Is(original, known.ValueTask))
-        {
-            return null;
-        }
-
-        if ((KnownSymbols.Is(original, known.TaskOfT) || KnownSymbols.Is(original, known.ValueTaskOfT)) && returnType is INamedTypeSymbol named)
-        {
-            return named.TypeArguments[0];
-        }
-
-        isTask = false;
-        return null;
-    }
-
-    /// <summary>0 IContext, 1 ISharedObjectContext, 2 IObjectContext, 3 ISharedWorkflowContext, 4 IWorkflowContext.</summary>
-    private static int? ContextRank(KnownSymbols known, ITypeSymbol type)
-    {
-        if (KnownSymbols.Is(type, known.IContext)) return 0;
-        if (KnownSymbols.Is(type, known.ISharedObjectContext)) return 1;
-        if (KnownSymbols.Is(type, known.IObjectContext)) return 2;
-        if (KnownSymbols.Is(type, known.ISharedWorkflowContext)) return 3;
-        if (KnownSymbols.Is(type, known.IWorkflowContext)) return 4;
-        return null;
-    }
-
-    private static bool ContextAllowed(int rank, DurableKind kind, bool shared) => (kind, shared) switch
-    {
-        (DurableKind.Service, _) => rank == 0,
-        (DurableKind.VirtualObject, false) => rank is 0 or 1 or 2,
-        (DurableKind.Workflow, false) => true,
-        (DurableKind.Workflow, true) => rank is 0 or 1 or 3,
-        _ => rank is 0 or 1,
-    };
-
-    private static string HandlerDescription(DurableKind kind, bool shared) => (kind, shared) switch
-    {
-        (DurableKind.Service, _) => "a service handler",
-        (DurableKind.VirtualObject, false) => "an exclusive Virtual Object handler",
-        (DurableKind.VirtualObject, true) => "a shared Virtual Object handler",
-        (DurableKind.Workflow, false) => "a workflow run handler",
-        _ => "a shared workflow handler",
-    };
-
-    private static string AllowedContexts(DurableKind kind, bool shared) => (kind, shared) switch
-    {
-        (DurableKind.Service, _) => "IContext",
-        (DurableKind.VirtualObject, false) => "IObjectContext (or ISharedObjectContext, IContext)",
-        (DurableKind.VirtualObject, true) => "ISharedObjectContext (or IContext)",
-        (DurableKind.Workflow, false) => "IWorkflowContext",
-        _ => "ISharedWorkflowContext (or ISharedObjectContext, IContext)",
-    };
-
     private static void CheckHandlerTypes(SymbolAnalysisContext context, KnownSymbols known, IMethodSymbol method, Location location)
     {
-        foreach (var parameter in method.Parameters)
+        foreach (var value in HandlerShapes.HandlerTypes(known, method))
         {
-            if (ContextRank(known, parameter.Type) is null && Serializability.RuntimeProblem(parameter.Type) is { } why)
-            {
-                context.ReportDiagnostic(Diagnostic.Create(
-                    DiagnosticDescriptors.TypeNotJsonSerializable,
-                    parameter.Locations.FirstOrDefault() ?? location,
-                    $"The input '{parameter.Name}'",
-                    method.Name,
-                    parameter.Type.ToDisplayString(),
-                    why));
-            }
+            ReportRuntimeProblem(context, value, location);
+        }
+    }
+
+    /// <summary>DA1004 for one serialized value: inputs and parameters at the parameter, results at the method.</summary>
+    private static void ReportRuntimeProblem(SymbolAnalysisContext context, SerializedType value, Location location)
+    {
+        if (Serializability.RuntimeProblem(value.Type) is not { } why)
+        {
+            return;
         }
 
-        var output = ReturnedValueType(known, method.ReturnType, out _);
-        if (output is not null && Serializability.RuntimeProblem(output) is { } outputWhy)
+        var what = value.Role switch
         {
-            context.ReportDiagnostic(Diagnostic.Create(
-                DiagnosticDescriptors.TypeNotJsonSerializable,
-                location,
-                "The result",
-                method.Name,
-                output.ToDisplayString(),
-                outputWhy));
-        }
+            SerializedRole.HandlerInput => $"The input '{value.Parameter!.Name}'",
+            SerializedRole.ToolParameter => $"Parameter '{value.Parameter!.Name}'",
+            _ => "The result",
+        };
+        context.ReportDiagnostic(Diagnostic.Create(
+            DiagnosticDescriptors.TypeNotJsonSerializable,
+            value.Parameter?.Locations.FirstOrDefault() ?? location,
+            what,
+            value.Method.Name,
+            value.Type.ToDisplayString(),
+            why));
     }
 
     // ------------------------------------------------------------------ DA1003, DA1004, DA1005, DA1008 (tools)
@@ -426,7 +281,7 @@ public sealed class DeclarationAnalyzer : DiagnosticAnalyzer
             }
 
             var location = method.Locations.FirstOrDefault() ?? Location.None;
-            var reason = ToolSignatureProblem(known, method);
+            var reason = HandlerShapes.ToolSignatureProblem(known, method);
             if (reason is not null)
             {
                 context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.InvalidToolSignature, location, method.Name, reason));
@@ -453,88 +308,11 @@ public sealed class DeclarationAnalyzer : DiagnosticAnalyzer
         }
     }
 
-    private static string? ToolSignatureProblem(KnownSymbols known, IMethodSymbol method)
-    {
-        if (method.MethodKind != MethodKind.Ordinary)
-        {
-            return "only ordinary methods can be tools";
-        }
-
-        if (method.IsGenericMethod)
-        {
-            return "a tool cannot be generic";
-        }
-
-        if (method.IsAbstract)
-        {
-            return "a tool cannot be abstract";
-        }
-
-        foreach (var parameter in method.Parameters)
-        {
-            if (parameter.RefKind != RefKind.None || parameter.IsParams)
-            {
-                return $"parameter '{parameter.Name}' is passed by reference or as params";
-            }
-
-            if (parameter.Type.Name == "CancellationToken" && parameter.Type.ContainingNamespace?.ToDisplayString() == "System.Threading")
-            {
-                continue;
-            }
-
-            if (ContextRank(known, parameter.Type) is not null)
-            {
-                return $"parameter '{parameter.Name}' is a durable context; a tool body is a step and cannot make durable calls";
-            }
-
-            if (Serializability.GeneratorRejects(parameter.Type) is { } why)
-            {
-                return $"parameter '{parameter.Name}' has type '{parameter.Type.ToDisplayString()}': {why}";
-            }
-        }
-
-        if (method.IsAsync && method.ReturnsVoid)
-        {
-            return null; // DA3004
-        }
-
-        var output = ReturnedValueType(known, method.ReturnType, out var isTask);
-        var result = isTask ? output : method.ReturnsVoid ? null : method.ReturnType;
-        if (result is not null && Serializability.GeneratorRejects(result) is { } resultWhy)
-        {
-            return $"the result type '{result.ToDisplayString()}': {resultWhy}";
-        }
-
-        return null;
-    }
-
     private static void CheckToolTypes(SymbolAnalysisContext context, KnownSymbols known, IMethodSymbol method, Location location)
     {
-        foreach (var parameter in method.Parameters)
+        foreach (var value in HandlerShapes.ToolTypes(known, method))
         {
-            if (Serializability.RuntimeProblem(parameter.Type) is { } why)
-            {
-                context.ReportDiagnostic(Diagnostic.Create(
-                    DiagnosticDescriptors.TypeNotJsonSerializable,
-                    parameter.Locations.FirstOrDefault() ?? location,
-                    $"Parameter '{parameter.Name}'",
-                    method.Name,
-                    parameter.Type.ToDisplayString(),
-                    why));
-            }
-        }
-
-        var output = ReturnedValueType(known, method.ReturnType, out var isTask);
-        var result = isTask ? output : method.ReturnsVoid ? null : method.ReturnType;
-        if (result is not null && Serializability.RuntimeProblem(result) is { } resultWhy)
-        {
-            context.ReportDiagnostic(Diagnostic.Create(
-                DiagnosticDescriptors.TypeNotJsonSerializable,
-                location,
-                "The result",
-                method.Name,
-                result.ToDisplayString(),
-                resultWhy));
+            ReportRuntimeProblem(context, value, location);
         }
     }
 
