@@ -21,7 +21,8 @@ internal static class InvocationRunner
         if (!machine.IsClosed)
         {
             var context = new InvocationContext(machine, service, handler, jsonOptions, services);
-            _ = Task.Run(() => RunHandlerAsync(context, handler), CancellationToken.None);
+            // Already on a thread-pool thread (Ready completes asynchronously): start the handler here, no extra hop.
+            _ = RunHandlerAsync(context, handler);
         }
 
         var outcome = await machine.Closed.ConfigureAwait(false);

@@ -25,8 +25,10 @@ public enum InvocationOutcome
 /// <summary>
 /// The V6 invocation state machine: Start, replay of known entries, processing, completions and signals in any order,
 /// suspension, End and Error. One instance per invocation attempt. Thread-safe: protocol input (reader), handler
-/// code and run closures call in from different threads; every transition happens under one lock and output is
-/// buffered, then written by a single writer loop.
+/// code and run closures call in from different threads; every transition happens under one lock (<see cref="Gate"/>).
+/// Output is buffered under the lock and written by whichever thread leaves the lock first while no write is in flight
+/// (one writer at a time), so a frame usually goes out on the thread that produced it. Results read from the input
+/// resume the handler on the reader's thread (<see cref="RunWakeups"/>). Both keep thread hand-offs per step low.
 /// </summary>
 internal sealed class InvocationStateMachine
 {
@@ -77,8 +79,16 @@ internal sealed class InvocationStateMachine
     // Output.
     private ArrayBufferWriter<byte> _pending = new(1024);
     private ArrayBufferWriter<byte> _spare = new(1024);
-    private readonly SemaphoreSlim _outputSignal = new(0);
-    private bool _outputSignalled;
+    private bool _outputSignalled;          // frames or the close are waiting for the writer
+    private bool _writing;                  // a thread is writing to _output (single writer)
+    private bool _outputFinished;           // the terminal message is out, or the output failed
+    private PipeWriter? _output;
+    private CancellationToken _outputToken;
+    private readonly TaskCompletionSource _writerDone = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    // Continuations woken while the reader thread processes a batch of frames: run after the batch, the last one inline.
+    [ThreadStatic] private static List<Action>? t_deferredWakeups;
+    private readonly List<Action> _wakeups = [];
 
     private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource<InvocationOutcome> _closed = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -99,7 +109,7 @@ internal sealed class InvocationStateMachine
     {
         get
         {
-            lock (_gate)
+            using (Gate())
             {
                 return _phase == Phase.Replaying;
             }
@@ -110,7 +120,7 @@ internal sealed class InvocationStateMachine
     {
         get
         {
-            lock (_gate)
+            using (Gate())
             {
                 return _phase == Phase.Closed;
             }
@@ -136,6 +146,7 @@ internal sealed class InvocationStateMachine
                 var buffer = read.Buffer;
                 if (!failed)
                 {
+                    t_deferredWakeups = _wakeups;
                     try
                     {
                         while (FrameCodec.TryReadFrame(ref buffer, out var header, out var payload))
@@ -149,6 +160,10 @@ internal sealed class InvocationStateMachine
                         failed = true;
                         ProtocolViolation(e.Message);
                     }
+                    finally
+                    {
+                        t_deferredWakeups = null;
+                    }
                 }
 
                 if (failed)
@@ -157,6 +172,7 @@ internal sealed class InvocationStateMachine
                 }
 
                 reader.AdvanceTo(buffer.Start, buffer.End);
+                RunWakeups();
                 if (read.IsCompleted || read.IsCanceled)
                 {
                     if (!failed && buffer.Length > 0)
@@ -182,7 +198,7 @@ internal sealed class InvocationStateMachine
     /// <summary>Feeds one decoded message (exposed for unit tests).</summary>
     public void OnMessage(MessageType type, IMessage message)
     {
-        lock (_gate)
+        using (Gate())
         {
             switch (_phase)
             {
@@ -268,7 +284,7 @@ internal sealed class InvocationStateMachine
     /// <summary>The request body ended (RR mode right after the journal; bidi after the inactivity timeout or at the end).</summary>
     public void OnInputClosed()
     {
-        lock (_gate)
+        using (Gate())
         {
             _inputClosed = true;
             if (_phase is Phase.WaitingStart or Phase.WaitingReplayEntries)
@@ -285,7 +301,7 @@ internal sealed class InvocationStateMachine
 
     private void ProtocolViolation(string message)
     {
-        lock (_gate)
+        using (Gate())
         {
             FailLocked(ProtocolErrorCodes.ProtocolViolation, message);
         }
@@ -352,7 +368,7 @@ internal sealed class InvocationStateMachine
 
     public (uint SignalId, Slot Slot) AllocateSignal()
     {
-        lock (_gate)
+        using (Gate())
         {
             var id = _nextSignalId++;
             return (id, GetSlotLocked(_signals, SlotKind.Signal, id));
@@ -365,7 +381,7 @@ internal sealed class InvocationStateMachine
     /// </summary>
     public IMessage Command(MessageType type, IMessage command)
     {
-        lock (_gate)
+        using (Gate())
         {
             return CommandLocked(type, command, out _);
         }
@@ -405,7 +421,7 @@ internal sealed class InvocationStateMachine
     /// <summary>Journals a command that carries a completion id and returns the slot its result arrives in.</summary>
     public Slot CompletableCommand(MessageType type, Func<uint, IMessage> build)
     {
-        lock (_gate)
+        using (Gate())
         {
             ThrowIfClosedLocked();
             var id = _nextCompletionId++;
@@ -417,7 +433,7 @@ internal sealed class InvocationStateMachine
     /// <summary>Journals a call (two completion ids: invocation id, then result).</summary>
     public (Slot InvocationId, Slot Result) CallCommand(Func<uint, uint, IMessage> build)
     {
-        lock (_gate)
+        using (Gate())
         {
             ThrowIfClosedLocked();
             var idSlot = _nextCompletionId++;
@@ -436,7 +452,7 @@ internal sealed class InvocationStateMachine
     /// </summary>
     public (IMessage? Recorded, Slot? Slot) StateRead(MessageType eagerType, IMessage? eager, MessageType lazyType, Func<uint, IMessage> lazy, Func<IMessage> eagerProbe)
     {
-        lock (_gate)
+        using (Gate())
         {
             ThrowIfClosedLocked();
             var id = _nextCompletionId++;
@@ -465,7 +481,7 @@ internal sealed class InvocationStateMachine
     /// </summary>
     public (Slot Slot, bool Execute, uint CommandIndex, bool Replayed) RunCommand(string name)
     {
-        lock (_gate)
+        using (Gate())
         {
             ThrowIfClosedLocked();
             var id = _nextCompletionId++;
@@ -484,7 +500,7 @@ internal sealed class InvocationStateMachine
     /// <summary>Sends the result of an executed run closure; the run's value is returned to user code only after Restate journaled it.</summary>
     public void ProposeRunCompletion(uint completionId, ProposeRunCompletionMessage proposal)
     {
-        lock (_gate)
+        using (Gate())
         {
             _executingRuns.Remove(completionId);
             if (_phase == Phase.Closed)
@@ -501,7 +517,7 @@ internal sealed class InvocationStateMachine
     /// <summary>A run closure failed with a retryable error and its policy allows another attempt: fail the attempt.</summary>
     public void RunFailedRetryable(uint completionId, uint commandIndex, string name, Exception error, TimeSpan? nextRetryDelay)
     {
-        lock (_gate)
+        using (Gate())
         {
             _executingRuns.Remove(completionId);
             if (_phase == Phase.Closed)
@@ -517,7 +533,7 @@ internal sealed class InvocationStateMachine
     /// <summary>A run closure stopped because the attempt closed meanwhile.</summary>
     public void RunAbandoned(uint completionId)
     {
-        lock (_gate)
+        using (Gate())
         {
             _executingRuns.Remove(completionId);
             TrySuspendLocked();
@@ -530,7 +546,7 @@ internal sealed class InvocationStateMachine
     public void Park(DurableFuture future, Action continuation)
     {
         var runNow = false;
-        lock (_gate)
+        using (Gate())
         {
             if (_cancelPending && _phase != Phase.Closed && CancelPrecedesLocked(future))
             {
@@ -613,7 +629,7 @@ internal sealed class InvocationStateMachine
     /// <summary>True when awaiting the already-resolved <paramref name="future"/> must throw the pending cancellation instead.</summary>
     internal bool CancelsResolved(DurableFuture future)
     {
-        lock (_gate)
+        using (Gate())
         {
             return _cancelPending && _phase != Phase.Closed && future.IsResolved && future.ResolvedSequence > _cancelSequence;
         }
@@ -710,8 +726,50 @@ internal sealed class InvocationStateMachine
         _parked.Clear();
     }
 
+    /// <summary>
+    /// Resumes a parked await. On the reader's thread while it processes a batch of frames, the continuation is
+    /// collected and run when the batch is done (see <see cref="RunReaderAsync"/>); elsewhere it goes to the thread pool.
+    /// </summary>
     private static void Schedule(Action continuation)
-        => ThreadPool.UnsafeQueueUserWorkItem(static c => c(), continuation, preferLocal: false);
+    {
+        if (t_deferredWakeups is { } deferred)
+        {
+            deferred.Add(continuation);
+            return;
+        }
+
+        ThreadPool.UnsafeQueueUserWorkItem(static c => c(), continuation, preferLocal: false);
+    }
+
+    /// <summary>
+    /// Runs the continuations woken by the last batch of frames: all but the last on the thread pool, the last one
+    /// inline when this is a thread-pool thread (the common case of one handler waiting for one result: the handler
+    /// resumes on the thread that read its result instead of waking another one). Never inline on a dedicated I/O thread.
+    /// </summary>
+    private void RunWakeups()
+    {
+        var count = _wakeups.Count;
+        if (count == 0)
+        {
+            return;
+        }
+
+        var last = _wakeups[count - 1];
+        for (var i = 0; i < count - 1; i++)
+        {
+            ThreadPool.UnsafeQueueUserWorkItem(static c => c(), _wakeups[i], preferLocal: false);
+        }
+
+        _wakeups.Clear();
+        if (Thread.CurrentThread.IsThreadPoolThread)
+        {
+            last();
+        }
+        else
+        {
+            ThreadPool.UnsafeQueueUserWorkItem(static c => c(), last, preferLocal: false);
+        }
+    }
 
     /// <summary>Suspends when the handler waits on results, nothing is executing and no more input can arrive.</summary>
     private void TrySuspendLocked()
@@ -774,7 +832,7 @@ internal sealed class InvocationStateMachine
     /// <summary>The handler returned: journal the output and end.</summary>
     public void Complete(ReadOnlyMemory<byte> output)
     {
-        lock (_gate)
+        using (Gate())
         {
             if (_phase == Phase.Closed)
             {
@@ -798,7 +856,7 @@ internal sealed class InvocationStateMachine
     /// <summary>The handler threw.</summary>
     public void Fail(Exception exception)
     {
-        lock (_gate)
+        using (Gate())
         {
             if (_phase == Phase.Closed)
             {
@@ -883,59 +941,190 @@ internal sealed class InvocationStateMachine
         SignalOutputLocked();
     }
 
-    private void SignalOutputLocked()
+    /// <summary>Marks buffered output (or the close) for the writer; it is written when the gate is released.</summary>
+    private void SignalOutputLocked() => _outputSignalled = true;
+
+    /// <summary>
+    /// Takes the gate. Leaving the outermost scope flushes buffered output on the leaving thread when no write is in
+    /// flight, so a frame goes out on the thread that produced it (no hand-off to a writer task per message).
+    /// </summary>
+    private GateScope Gate()
     {
-        if (!_outputSignalled)
+        Monitor.Enter(_gate);
+        return new GateScope(this);
+    }
+
+    private readonly ref struct GateScope(InvocationStateMachine machine)
+    {
+        public void Dispose()
         {
-            _outputSignalled = true;
-            _outputSignal.Release();
+            var flush = machine._outputSignalled && !machine._writing && machine._output is not null;
+            Monitor.Exit(machine._gate);
+            if (flush && !Monitor.IsEntered(machine._gate))
+            {
+                machine.FlushOutput();
+            }
         }
     }
 
-    /// <summary>Writes buffered frames to <paramref name="writer"/> until the terminal message is out.</summary>
+    /// <summary>Writes buffered frames to <paramref name="writer"/> until the terminal message is out (or the output fails).</summary>
     public async Task RunWriterAsync(PipeWriter writer, CancellationToken cancellationToken = default)
     {
-        try
+        lock (_gate)
         {
-            while (true)
+            _output = writer;
+            _outputToken = cancellationToken;
+        }
+
+        using (cancellationToken.Register(static m => ((InvocationStateMachine)m!).OutputAborted(), this))
+        {
+            FlushOutput();
+            await _writerDone.Task.ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Becomes the writer if nobody is writing and there is something to write; writes until nothing is left.</summary>
+    private void FlushOutput()
+    {
+        ArrayBufferWriter<byte> batch;
+        bool closed;
+        lock (_gate)
+        {
+            if (_writing || _output is null || !TakeBatchLocked(out batch, out closed))
             {
-                await _outputSignal.WaitAsync(cancellationToken).ConfigureAwait(false);
-                ArrayBufferWriter<byte> batch;
-                bool closed;
-                lock (_gate)
+                return;
+            }
+
+            _writing = true;
+        }
+
+        Drain(batch, closed);
+    }
+
+    /// <summary>Swaps the pending buffer out for writing. False when there is nothing to do.</summary>
+    private bool TakeBatchLocked(out ArrayBufferWriter<byte> batch, out bool closed)
+    {
+        batch = _pending;
+        closed = _phase == Phase.Closed;
+        if (!_outputSignalled || _outputFinished)
+        {
+            return false;
+        }
+
+        _pending = _spare;
+        _spare = batch;
+        _outputSignalled = false;
+        return true;
+    }
+
+    /// <summary>The single writer's loop. Synchronous while the pipe accepts writes synchronously (the common case).</summary>
+    private void Drain(ArrayBufferWriter<byte> batch, bool closed)
+    {
+        while (true)
+        {
+            if (batch.WrittenCount > 0)
+            {
+                ValueTask<FlushResult> write;
+                try
                 {
-                    batch = _pending;
-                    _pending = _spare;
-                    _spare = batch;
-                    _outputSignalled = false;
-                    closed = _phase == Phase.Closed;
+                    write = _output!.WriteAsync(batch.WrittenMemory, _outputToken);
+                }
+                catch (Exception e)
+                {
+                    OutputFailed(e);
+                    return;
                 }
 
-                if (batch.WrittenCount > 0)
+                if (!write.IsCompletedSuccessfully)
                 {
-                    var result = await writer.WriteAsync(batch.WrittenMemory, cancellationToken).ConfigureAwait(false);
-                    batch.ResetWrittenCount();
-                    if (result.IsCompleted)
-                    {
-                        return;
-                    }
+                    _ = DrainAfterAsync(write, batch, closed);
+                    return;
                 }
 
+                batch.ResetWrittenCount();
+                if (write.Result.IsCompleted)
+                {
+                    OutputFailed(null);
+                    return;
+                }
+            }
+
+            lock (_gate)
+            {
                 if (closed)
                 {
+                    _outputFinished = true;
+                    _writing = false;
+                    _writerDone.TrySetResult();
+                    return;
+                }
+
+                if (!TakeBatchLocked(out batch, out closed))
+                {
+                    _writing = false;
                     return;
                 }
             }
         }
-        catch (Exception e) when (e is IOException or OperationCanceledException or ObjectDisposedException or InvalidOperationException)
+    }
+
+    private async Task DrainAfterAsync(ValueTask<FlushResult> write, ArrayBufferWriter<byte> batch, bool closed)
+    {
+        try
         {
-            _log.Debug($"output stream ended abruptly: {e.Message}");
-            lock (_gate)
+            var result = await write.ConfigureAwait(false);
+            batch.ResetWrittenCount();
+            if (result.IsCompleted)
             {
-                if (_phase != Phase.Closed)
-                {
-                    CloseLocked(InvocationOutcome.Failed);
-                }
+                OutputFailed(null);
+                return;
+            }
+        }
+        catch (Exception e)
+        {
+            OutputFailed(e);
+            return;
+        }
+
+        Drain(batch, closed);
+    }
+
+    /// <summary>The response can no longer be written (client gone, request aborted): the attempt ends as failed.</summary>
+    private void OutputFailed(Exception? e)
+    {
+        if (e is not (null or IOException or OperationCanceledException or ObjectDisposedException or InvalidOperationException))
+        {
+            _log.Warning($"writing the response failed: {e}");
+        }
+        else
+        {
+            _log.Debug($"output stream ended abruptly: {e?.Message ?? "the response was completed"}");
+        }
+
+        lock (_gate)
+        {
+            _outputFinished = true;
+            _writing = false;
+            _spare.ResetWrittenCount();
+            _pending.ResetWrittenCount();
+            if (_phase != Phase.Closed)
+            {
+                CloseLocked(InvocationOutcome.Failed);
+            }
+
+            _writerDone.TrySetResult();
+        }
+    }
+
+    /// <summary>The request was aborted: end the attempt; a write in flight fails with the token, or the writer finishes now.</summary>
+    private void OutputAborted()
+    {
+        using (Gate())
+        {
+            if (_phase != Phase.Closed)
+            {
+                _log.Debug("output stream ended abruptly: the request was aborted");
+                CloseLocked(InvocationOutcome.Failed);
             }
         }
     }
