@@ -93,7 +93,14 @@ internal sealed class InvocationContext : IHandlerContext
         var future = new SlotFuture<T>(_machine, slot, n => ReadValue(n, typeInfo));
         if (execute)
         {
-            _ = ExecuteRunAsync(slot.Id, index, replayed, name, action, typeInfo, options?.RetryPolicy);
+            try
+            {
+                _ = ExecuteRunAsync(slot.Id, index, replayed, name, action, typeInfo, options?.RetryPolicy);
+            }
+            finally
+            {
+                _machine.ReleaseOutput();
+            }
         }
 
         return future;

@@ -82,6 +82,7 @@ internal sealed class InvocationStateMachine
     private bool _outputSignalled;          // frames or the close are waiting for the writer
     private bool _writing;                  // a thread is writing to _output (single writer)
     private bool _outputFinished;           // the terminal message is out, or the output failed
+    private bool _holdOutput;               // a run closure is starting: its command waits for ReleaseOutput
     private PipeWriter? _output;
     private CancellationToken _outputToken;
     private readonly TaskCompletionSource _writerDone = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -491,6 +492,7 @@ internal sealed class InvocationStateMachine
             if (execute)
             {
                 _executingRuns.Add(id);
+                _holdOutput = true; // sent with the proposal when the closure finishes synchronously; see ReleaseOutput
             }
 
             return (slot, execute, _commandIndex, replayed);
@@ -958,7 +960,7 @@ internal sealed class InvocationStateMachine
     {
         public void Dispose()
         {
-            var flush = machine._outputSignalled && !machine._writing && machine._output is not null;
+            var flush = machine._outputSignalled && !machine._writing && !machine._holdOutput && machine._output is not null;
             Monitor.Exit(machine._gate);
             if (flush && !Monitor.IsEntered(machine._gate))
             {
@@ -983,6 +985,21 @@ internal sealed class InvocationStateMachine
         }
     }
 
+    /// <summary>
+    /// Called once a run closure has returned (finished, or awaiting its first asynchronous operation): writes the
+    /// held <c>RunCommand</c>, together with the proposal when the closure finished synchronously (one frame batch per
+    /// step instead of two).
+    /// </summary>
+    public void ReleaseOutput()
+    {
+        lock (_gate)
+        {
+            _holdOutput = false;
+        }
+
+        FlushOutput();
+    }
+
     /// <summary>Becomes the writer if nobody is writing and there is something to write; writes until nothing is left.</summary>
     private void FlushOutput()
     {
@@ -990,7 +1007,7 @@ internal sealed class InvocationStateMachine
         bool closed;
         lock (_gate)
         {
-            if (_writing || _output is null || !TakeBatchLocked(out batch, out closed))
+            if (_writing || _holdOutput || _output is null || !TakeBatchLocked(out batch, out closed))
             {
                 return;
             }
