@@ -28,7 +28,7 @@ public enum InvocationOutcome
 /// code and run closures call in from different threads; every transition happens under one lock (<see cref="Gate"/>).
 /// Output is buffered under the lock and written by whichever thread leaves the lock first while no write is in flight
 /// (one writer at a time), so a frame usually goes out on the thread that produced it. Results read from the input
-/// resume the handler on the reader's thread (<see cref="RunWakeups"/>). Both keep thread hand-offs per step low.
+/// resume the handler on the thread that read them while reading goes on elsewhere (<see cref="RunReaderAsync"/>). Both keep thread hand-offs per step low.
 /// </summary>
 internal sealed class InvocationStateMachine
 {
@@ -87,9 +87,16 @@ internal sealed class InvocationStateMachine
     private CancellationToken _outputToken;
     private readonly TaskCompletionSource _writerDone = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    // Continuations woken while the reader thread processes a batch of frames: run after the batch, the last one inline.
-    [ThreadStatic] private static List<Action>? t_deferredWakeups;
-    private readonly List<Action> _wakeups = [];
+    // Input. Continuations woken while a thread processes a batch of frames are collected (t_collectWakeups) and run
+    // after the batch, the last one inline.
+    private PipeReader? _input;
+    private CancellationToken _inputToken;
+    private bool _inputFailed;
+    private ValueTask<ReadResult> _pendingRead;
+    private Action? _onReadCompleted;
+    private readonly TaskCompletionSource _readerDone = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    [ThreadStatic] private static List<Action>? t_collectWakeups;
+    [ThreadStatic] private static List<Action>? t_spareWakeups;
 
     private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource<InvocationOutcome> _closed = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -135,65 +142,133 @@ internal sealed class InvocationStateMachine
 
     // ------------------------------------------------------------------ input
 
-    /// <summary>Reads frames from <paramref name="reader"/> until EOF, then marks the input closed.</summary>
-    public async Task RunReaderAsync(PipeReader reader, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Reads frames from <paramref name="reader"/> until EOF, then marks the input closed. The loop is driven by the
+    /// pipe's completions: after each batch of frames it registers for the next read first and only then resumes the
+    /// handler continuations the batch woke (the last one inline, see <see cref="RunWakeups"/>). So the handler runs
+    /// on the thread that read its result, yet the input keeps being read on another thread while handler code runs
+    /// (a CANCEL signal reaches a closure that computes synchronously).
+    /// </summary>
+    public Task RunReaderAsync(PipeReader reader, CancellationToken cancellationToken = default)
     {
-        var failed = false;
+        _input = reader;
+        _inputToken = cancellationToken;
+        _onReadCompleted = () => ReadLoop(resumed: true);
+        ReadLoop(resumed: false);
+        return _readerDone.Task;
+    }
+
+    private void ReadLoop(bool resumed)
+    {
+        var wakeups = t_spareWakeups ?? new List<Action>(2);
+        t_spareWakeups = null;
+        var ended = false;
         try
         {
             while (true)
             {
-                var read = await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
-                var buffer = read.Buffer;
-                if (!failed)
+                ReadResult read;
+                if (resumed)
                 {
-                    t_deferredWakeups = _wakeups;
-                    try
+                    resumed = false;
+                    read = _pendingRead.GetAwaiter().GetResult();
+                }
+                else
+                {
+                    var next = _input!.ReadAsync(_inputToken);
+                    if (!next.IsCompleted)
                     {
-                        while (FrameCodec.TryReadFrame(ref buffer, out var header, out var payload))
-                        {
-                            var message = FrameCodec.Decode(header.Type, payload);
-                            OnMessage(header.Type, message);
-                        }
+                        _pendingRead = next;
+                        next.GetAwaiter().UnsafeOnCompleted(_onReadCompleted!);
+                        break;
                     }
-                    catch (ProtocolViolationException e)
-                    {
-                        failed = true;
-                        ProtocolViolation(e.Message);
-                    }
-                    finally
-                    {
-                        t_deferredWakeups = null;
-                    }
+
+                    read = next.GetAwaiter().GetResult();
                 }
 
-                if (failed)
+                if (ProcessBatch(read, wakeups))
                 {
-                    buffer = buffer.Slice(buffer.End); // drain and discard
-                }
-
-                reader.AdvanceTo(buffer.Start, buffer.End);
-                RunWakeups();
-                if (read.IsCompleted || read.IsCanceled)
-                {
-                    if (!failed && buffer.Length > 0)
-                    {
-                        ProtocolViolation($"input ended inside a frame ({buffer.Length} trailing bytes)");
-                    }
-
+                    ended = true;
                     break;
                 }
             }
         }
-        catch (Exception e) when (e is IOException or OperationCanceledException or ObjectDisposedException or InvalidOperationException)
+        catch (Exception e)
         {
-            _log.Debug($"input stream ended abruptly: {e.Message}");
+            if (e is IOException or OperationCanceledException or ObjectDisposedException or InvalidOperationException)
+            {
+                _log.Debug($"input stream ended abruptly: {e.Message}");
+            }
+            else
+            {
+                _log.Warning($"reading the request failed: {e}");
+            }
+
+            ended = true;
         }
-        finally
+
+        if (ended)
         {
-            await reader.CompleteAsync().ConfigureAwait(false);
+            try
+            {
+                _input!.Complete();
+            }
+            catch (Exception e)
+            {
+                // Kestrel's request reader rethrows the stream's failure (e.g. a reset) here; the input is over either way.
+                _log.Debug($"completing the input: {e.Message}");
+            }
+
             OnInputClosed();
+            _readerDone.TrySetResult();
         }
+
+        RunWakeups(wakeups);
+    }
+
+    /// <summary>Feeds one read's frames to the state machine. True when the input has ended.</summary>
+    private bool ProcessBatch(ReadResult read, List<Action> wakeups)
+    {
+        var buffer = read.Buffer;
+        if (!_inputFailed)
+        {
+            t_collectWakeups = wakeups;
+            try
+            {
+                while (FrameCodec.TryReadFrame(ref buffer, out var header, out var payload))
+                {
+                    var message = FrameCodec.Decode(header.Type, payload);
+                    OnMessage(header.Type, message);
+                }
+            }
+            catch (ProtocolViolationException e)
+            {
+                _inputFailed = true;
+                ProtocolViolation(e.Message);
+            }
+            finally
+            {
+                t_collectWakeups = null;
+            }
+        }
+
+        if (_inputFailed)
+        {
+            buffer = buffer.Slice(buffer.End); // drain and discard
+        }
+
+        _input!.AdvanceTo(buffer.Start, buffer.End);
+        if (read.IsCompleted || read.IsCanceled)
+        {
+            if (!_inputFailed && buffer.Length > 0)
+            {
+                ProtocolViolation($"input ended inside a frame ({buffer.Length} trailing bytes)");
+            }
+
+            return true;
+        }
+
+        return false;
     }
 
     /// <summary>Feeds one decoded message (exposed for unit tests).</summary>
@@ -729,14 +804,14 @@ internal sealed class InvocationStateMachine
     }
 
     /// <summary>
-    /// Resumes a parked await. On the reader's thread while it processes a batch of frames, the continuation is
-    /// collected and run when the batch is done (see <see cref="RunReaderAsync"/>); elsewhere it goes to the thread pool.
+    /// Resumes a parked await. While a thread processes a batch of input frames the continuation is collected and run
+    /// when the batch is done (see <see cref="RunWakeups"/>); elsewhere it goes to the thread pool.
     /// </summary>
     private static void Schedule(Action continuation)
     {
-        if (t_deferredWakeups is { } deferred)
+        if (t_collectWakeups is { } collect)
         {
-            deferred.Add(continuation);
+            collect.Add(continuation);
             return;
         }
 
@@ -744,25 +819,31 @@ internal sealed class InvocationStateMachine
     }
 
     /// <summary>
-    /// Runs the continuations woken by the last batch of frames: all but the last on the thread pool, the last one
-    /// inline when this is a thread-pool thread (the common case of one handler waiting for one result: the handler
-    /// resumes on the thread that read its result instead of waking another one). Never inline on a dedicated I/O thread.
+    /// Runs the continuations woken by a batch of frames: all but the last on the thread pool, the last one inline when
+    /// this is a thread-pool thread (the common case of one handler waiting for one result: it resumes on the thread
+    /// that read its result instead of waking another one). Never inline on a dedicated I/O thread.
     /// </summary>
-    private void RunWakeups()
+    private static void RunWakeups(List<Action> wakeups)
     {
-        var count = _wakeups.Count;
-        if (count == 0)
+        var count = wakeups.Count;
+        Action? last = null;
+        if (count > 0)
+        {
+            for (var i = 0; i < count - 1; i++)
+            {
+                ThreadPool.UnsafeQueueUserWorkItem(static c => c(), wakeups[i], preferLocal: false);
+            }
+
+            last = wakeups[count - 1];
+            wakeups.Clear();
+        }
+
+        t_spareWakeups = wakeups;
+        if (last is null)
         {
             return;
         }
 
-        var last = _wakeups[count - 1];
-        for (var i = 0; i < count - 1; i++)
-        {
-            ThreadPool.UnsafeQueueUserWorkItem(static c => c(), _wakeups[i], preferLocal: false);
-        }
-
-        _wakeups.Clear();
         if (Thread.CurrentThread.IsThreadPoolThread)
         {
             last();
