@@ -87,3 +87,44 @@ public partial class Lead : IConfigureDurableAgent
 {
     public void Configure(DurableAgentOptions options) => options.Tools.Add(Researcher.DurableTools.AsTool("ask_researcher"));
 }
+
+/// <summary>
+/// A travel agent whose model calls stream (the streaming end-to-end tests). Every live text update is recorded as a
+/// <c>stream-update:</c> line, so a test can see the answer arrive piece by piece while the turn is in flight.
+/// </summary>
+[DurableAgent("StreamingTravelAgent", MaxTurns = 4)]
+[AgentInstructions("You help travellers and stream your answers. Use get_forecast for the weather and book_hotel to book a hotel.")]
+public partial class StreamingTravelAgent : IConfigureDurableAgent
+{
+    /// <summary>Gets the weather forecast for a city.</summary>
+    /// <param name="city">The city.</param>
+    [DurableTool]
+    public static async Task<string> GetForecastAsync(string city)
+    {
+        await Task.Delay(SideEffects.Milliseconds("DA_TOOL_DELAY_MS", 0));
+        SideEffects.Record("get_forecast:" + city);
+        return $"Forecast for {city}: sunny, 24 C";
+    }
+
+    /// <summary>Books a hotel room.</summary>
+    /// <param name="city">The city.</param>
+    /// <param name="nights">How many nights.</param>
+    [DurableTool]
+    public static string BookHotel(string city, int nights)
+    {
+        SideEffects.Record($"book_hotel:{city}:{nights}");
+        return $"Booked {nights} nights in {city}.";
+    }
+
+    public void Configure(DurableAgentOptions options)
+    {
+        options.Streaming = true;
+        options.OnUpdate = update =>
+        {
+            if (!string.IsNullOrEmpty(update.Text))
+            {
+                SideEffects.Record("stream-update:" + update.Text);
+            }
+        };
+    }
+}

@@ -72,6 +72,12 @@ public sealed class AgentEndToEndTests
     private int SideEffectCount(string line)
         => File.Exists(_sideEffects) ? File.ReadAllLines(_sideEffects).Count(l => l == line) : 0;
 
+    private string[] SideEffectLines() => File.Exists(_sideEffects) ? File.ReadAllLines(_sideEffects) : [];
+
+    /// <summary>The text of the live streaming updates the StreamingTravelAgent saw after line <paramref name="from"/>.</summary>
+    private List<string> LiveUpdatesSince(int from)
+        => SideEffectLines().Skip(from).Where(l => l.StartsWith("stream-update:", StringComparison.Ordinal)).Select(l => l["stream-update:".Length..]).ToList();
+
     private async Task<(HttpStatusCode Status, string Body)> PostAsync(string path, string json)
     {
         using var content = json.Length == 0 ? null : new StringContent(json, Encoding.UTF8, "application/json");
@@ -190,6 +196,89 @@ public sealed class AgentEndToEndTests
         Assert.That(body, Does.Contain("rejected the request (400)"));
         await Task.Delay(500);
         Assert.That(RequestsFor("Atlantis"), Has.Count.EqualTo(1), "a bad request is not retried");
+    }
+
+    [Test]
+    public async Task Streaming_agent_answers_with_the_streamed_text_and_runs_streamed_tool_calls_once()
+    {
+        const string answer = "Porto will be sunny and 24 C, and your hotel is booked for two nights.";
+        var hotel = new JsonObject { ["city"] = "Porto", ["nights"] = 2 }.ToJsonString();
+        _scripts["Porto"] = r => r.ToolResults.Count == 0
+            ? FakeReply.Call(("call_pf", "get_forecast", Args("city", "Porto")), ("call_ph", "book_hotel", hotel))
+            : FakeReply.Say(answer);
+        var before = SideEffectLines().Length;
+
+        var (status, body) = await PostAsync("StreamingTravelAgent/run", "\"Weather in Porto? And book me a hotel there for 2 nights.\"");
+        Assert.That(status, Is.EqualTo(HttpStatusCode.OK), body);
+        var response = JsonNode.Parse(body)!;
+        var requests = RequestsFor("Porto");
+        Assert.That(requests, Has.Count.EqualTo(2), "one streamed turn with the tool calls, one with the answer");
+        Assert.That(requests.Select(r => r.Stream), Is.All.True, "every model call of the agent was a streaming request");
+        Assert.That(requests[0].Tools, Is.EqualTo(new[] { "get_forecast", "book_hotel" }));
+
+        // The answer: the deltas the fake streamed, reassembled, and seen live by OnUpdate one SSE chunk at a time.
+        var streamed = requests[1].StreamedContent;
+        Assert.That(streamed, Has.Count.GreaterThan(1));
+        Assert.That(string.Concat(streamed), Is.EqualTo(answer));
+        Assert.That(response["text"]!.ToString(), Is.EqualTo(string.Concat(streamed)), "the journaled answer is the streamed text");
+        Assert.That(LiveUpdatesSince(before), Is.EqualTo(streamed), "OnUpdate received every delta live, in order");
+        Assert.That(response["turns"]!.GetValue<int>(), Is.EqualTo(2));
+
+        // The tool calls arrived as an id/name chunk plus argument fragments; each ran once with the reassembled arguments.
+        Assert.That(response["toolCalls"]!.GetValue<int>(), Is.EqualTo(2));
+        Assert.That(SideEffectCount("get_forecast:Porto"), Is.EqualTo(1));
+        Assert.That(SideEffectCount("book_hotel:Porto:2"), Is.EqualTo(1));
+        Assert.That(requests[1].ToolResults.Select(t => t.ToolCallId), Is.EqualTo(new[] { "call_pf", "call_ph" }));
+        Assert.That(requests[1].ToolResults.Select(t => t.Content), Is.EqualTo(new[] { "\"Forecast for Porto: sunny, 24 C\"", "\"Booked 2 nights in Porto.\"" }));
+
+        // Usage came in the stream's last chunk and was aggregated into the journaled responses.
+        Assert.That(requests.Select(r => r.IncludeUsage), Is.All.True, "the client asked for stream usage");
+        Assert.That(response["inputTokens"]!.GetValue<long>(), Is.EqualTo(requests.Sum(r => 10L * r.Index)));
+        Assert.That(response["outputTokens"]!.GetValue<long>(), Is.EqualTo(10));
+    }
+
+    [Test]
+    public async Task Streaming_agent_killed_mid_stream_after_its_tool_step_resumes_without_repeating_completed_work()
+    {
+        const string answer = "Misty in Sintra this morning, clear skies after noon.";
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var turn2 = 0;
+        _scripts["Sintra"] = r =>
+        {
+            if (r.ToolResults.Count == 0)
+            {
+                return FakeReply.Call(("call_sintra", "get_forecast", Args("city", "Sintra")));
+            }
+
+            // The first answer to turn 2 streams its first word, then stalls until the test has killed the service.
+            return Interlocked.Increment(ref turn2) == 1
+                ? FakeReply.Say(answer) with { Midway = () => release.Task }
+                : FakeReply.Say(answer);
+        };
+        var before = SideEffectLines().Length;
+
+        var id = await SendAsync("StreamingTravelAgent/run", "\"What is the forecast for Sintra?\"");
+        await WaitUntilAsync(() => LiveUpdatesSince(before).Contains("Misty"), "the first delta of turn 2 reached the agent (turn 1 and the tool step are journaled)");
+        Assert.That(SideEffectCount("get_forecast:Sintra"), Is.EqualTo(1));
+        Assert.That(LiveUpdatesSince(before), Is.EqualTo(new[] { "Misty" }), "turn 2 is stalled half-way through its stream");
+
+        await _service.KillAsync();
+        await _service.StartAsync();
+        release.SetResult();
+
+        var (status, body) = await AttachAsync(id);
+        Assert.That(status, Is.EqualTo(HttpStatusCode.OK), body);
+        var response = JsonNode.Parse(body)!;
+        var requests = RequestsFor("Sintra");
+        Assert.That(requests.Select(r => r.Stream), Is.All.True);
+        Assert.That(requests.Count(r => r.ToolResults.Count == 0), Is.EqualTo(1), "the completed streamed first turn was journaled: the model was not called again for it");
+        Assert.That(requests.Count(r => r.ToolResults.Count > 0), Is.EqualTo(2), "turn 2 was mid-stream at the crash, so it was requested again once");
+        Assert.That(SideEffectCount("get_forecast:Sintra"), Is.EqualTo(1), "the journaled tool step did not run again");
+        Assert.That(requests[^1].ToolResults.Single().Content, Does.Contain("Forecast for Sintra"), "the replayed tool result reached the model");
+        Assert.That(response["text"]!.ToString(), Is.EqualTo(answer));
+        Assert.That(string.Concat(requests[^1].StreamedContent), Is.EqualTo(answer), "the answer is the text of the stream that completed");
+        Assert.That(response["turns"]!.GetValue<int>(), Is.EqualTo(2));
+        Assert.That(response["toolCalls"]!.GetValue<int>(), Is.EqualTo(1));
     }
 
     private void BookingScript(string restaurant)

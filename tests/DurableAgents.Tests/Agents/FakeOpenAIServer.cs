@@ -16,8 +16,18 @@ namespace DurableAgents.Tests.Agents;
 /// <summary>One chat-completions request as the fake server saw it.</summary>
 public sealed record FakeRequest(int Index, string Model, bool Stream, IReadOnlyList<(string Role, string Content, string? ToolCallId)> Messages, IReadOnlyList<string> Tools)
 {
+    private readonly ConcurrentQueue<string> _streamed = new();
+
     /// <summary>When the request arrived.</summary>
     public DateTimeOffset Received { get; } = DateTimeOffset.UtcNow;
+
+    /// <summary>Whether the client asked for a usage chunk at the end of the stream (<c>stream_options.include_usage</c>).</summary>
+    public bool IncludeUsage { get; init; }
+
+    /// <summary>The content deltas the fake has written so far, one per SSE chunk (streaming requests only).</summary>
+    public IReadOnlyList<string> StreamedContent => _streamed.ToArray();
+
+    internal void Streamed(string content) => _streamed.Enqueue(content);
 
     /// <summary>The last user message.</summary>
     public string LastUser => Messages.LastOrDefault(m => m.Role == "user").Content ?? "";
@@ -52,6 +62,9 @@ public sealed record FakeReply
     /// <summary>Awaited before answering (e.g. a gate the test opens).</summary>
     public Func<Task>? Before { get; init; }
 
+    /// <summary>Streaming only: awaited after the first content chunk has been flushed (a stream stalled half-way).</summary>
+    public Func<Task>? Midway { get; init; }
+
     public static FakeReply Say(string text) => new() { Text = text };
 
     public static FakeReply Call(params (string Id, string Name, string Arguments)[] calls) => new() { ToolCalls = calls };
@@ -65,6 +78,7 @@ public sealed class FakeOpenAIServer : IAsyncDisposable
 {
     private readonly WebApplication _app;
     private readonly ConcurrentQueue<FakeRequest> _requests = new();
+    private const int ArgumentFragment = 6;
     private int _count;
 
     private FakeOpenAIServer(WebApplication app, Func<FakeRequest, FakeReply> script)
@@ -110,7 +124,10 @@ public sealed class FakeOpenAIServer : IAsyncDisposable
 
         var tools = (body?["tools"]?.AsArray() ?? []).Select(t => t?["function"]?["name"]?.ToString() ?? "").ToList();
         var stream = body?["stream"]?.GetValue<bool>() ?? false;
-        var request = new FakeRequest(Interlocked.Increment(ref _count), body?["model"]?.ToString() ?? "", stream, messages, tools);
+        var request = new FakeRequest(Interlocked.Increment(ref _count), body?["model"]?.ToString() ?? "", stream, messages, tools)
+        {
+            IncludeUsage = body?["stream_options"]?["include_usage"]?.GetValue<bool>() ?? false,
+        };
         _requests.Enqueue(request);
         var reply = Script(request);
         if (reply.Before is { } before)
@@ -163,8 +180,11 @@ public sealed class FakeOpenAIServer : IAsyncDisposable
             return;
         }
 
+        // SSE the way OpenAI streams: a role chunk; per tool call a chunk with its id and name, then its arguments in
+        // fragments; the text word by word (the deltas concatenate to the text exactly); the finish reason; a usage chunk
+        // with no choices when the client asked for it; [DONE].
         http.Response.ContentType = "text/event-stream";
-        async Task Chunk(JsonObject delta, string? finishReason)
+        async Task Chunk(JsonObject? delta, string? finishReason, JsonObject? usage = null)
         {
             var chunk = new JsonObject
             {
@@ -172,8 +192,13 @@ public sealed class FakeOpenAIServer : IAsyncDisposable
                 ["object"] = "chat.completion.chunk",
                 ["created"] = 1_700_000_000,
                 ["model"] = "fake-model",
-                ["choices"] = new JsonArray(new JsonObject { ["index"] = 0, ["delta"] = delta, ["finish_reason"] = finishReason }),
+                ["choices"] = delta is null ? new JsonArray() : new JsonArray(new JsonObject { ["index"] = 0, ["delta"] = delta, ["finish_reason"] = finishReason }),
             };
+            if (usage is not null)
+            {
+                chunk["usage"] = usage;
+            }
+
             await http.Response.WriteAsync("data: " + chunk.ToJsonString() + "\n\n");
             await http.Response.Body.FlushAsync();
         }
@@ -189,17 +214,37 @@ public sealed class FakeOpenAIServer : IAsyncDisposable
                     ["index"] = i,
                     ["id"] = c.Id,
                     ["type"] = "function",
-                    ["function"] = new JsonObject { ["name"] = c.Name, ["arguments"] = c.Arguments },
+                    ["function"] = new JsonObject { ["name"] = c.Name, ["arguments"] = "" },
                 }),
             }, null);
+            for (var at = 0; at < c.Arguments.Length; at += ArgumentFragment)
+            {
+                var fragment = c.Arguments.Substring(at, Math.Min(ArgumentFragment, c.Arguments.Length - at));
+                await Chunk(new JsonObject
+                {
+                    ["tool_calls"] = new JsonArray(new JsonObject { ["index"] = i, ["function"] = new JsonObject { ["arguments"] = fragment } }),
+                }, null);
+            }
         }
 
-        foreach (var word in (reply.Text ?? "").Split(' ', StringSplitOptions.RemoveEmptyEntries))
+        var words = (reply.Text ?? "").Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        for (var w = 0; w < words.Length; w++)
         {
-            await Chunk(new JsonObject { ["content"] = word + " " }, null);
+            var content = w == 0 ? words[w] : " " + words[w];
+            await Chunk(new JsonObject { ["content"] = content }, null);
+            request.Streamed(content);
+            if (w == 0 && reply.Midway is { } midway)
+            {
+                await midway();
+            }
         }
 
         await Chunk(new JsonObject(), finish);
+        if (request.IncludeUsage)
+        {
+            await Chunk(null, null, new JsonObject { ["prompt_tokens"] = 10 * request.Index, ["completion_tokens"] = 5, ["total_tokens"] = 10 * request.Index + 5 });
+        }
+
         await http.Response.WriteAsync("data: [DONE]\n\n");
     }
 
