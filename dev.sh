@@ -47,13 +47,22 @@ test_all() {
     t=$(sed -n 's/.* total="\([0-9]*\)".*/\1/p' <<<"$counters")
     passed=$((passed + ${p:-0})); failed=$((failed + ${f:-0})); total=$((total + ${t:-0}))
   done
-  # Native AOT: the Greeter sample publishes with zero trim/AOT warnings and runs its demo.
+  # Native AOT: the Greeter and WeatherAgent samples publish with zero trim/AOT warnings and run their demos.
   echo "=== Native AOT publish of samples/Greeter"
   if dotnet publish samples/Greeter -c Release -r linux-x64 -warnaserror -o artifacts/aot-greeter --verbosity quiet -nologo \
       && artifacts/aot-greeter/Greeter --demo; then
     echo "native AOT sample: ok"
   else
     echo "error: the native AOT publish or run of samples/Greeter failed" >&2
+    status=1
+  fi
+  # The agent sample too (OpenAI client included): zero warnings, and the binary runs the crash/resume demo.
+  echo "=== Native AOT publish of samples/WeatherAgent"
+  if dotnet publish samples/WeatherAgent -c Release -r linux-x64 -warnaserror -o artifacts/aot-weather --verbosity quiet -nologo \
+      && artifacts/aot-weather/WeatherAgent --demo; then
+    echo "native AOT agent sample: ok"
+  else
+    echo "error: the native AOT publish or run of samples/WeatherAgent failed" >&2
     status=1
   fi
   # A suite that crashed (no TRX) or ran nothing is a failure too.

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json.Nodes;
+using DurableAgents.Serialization;
 using DurableAgents.Testing;
 using Microsoft.Extensions.AI;
 
@@ -38,7 +39,7 @@ internal static class Demo
         await server.RegisterAsync(new Uri($"http://127.0.0.1:{port}/"));
 
         Say($"POST /WeatherAgent/run/send \"{question}\"");
-        using var send = await server.Http.PostAsync(new Uri(server.IngressUri, "WeatherAgent/run/send"), JsonContent.Create(question));
+        using var send = await server.Http.PostAsync(new Uri(server.IngressUri, "WeatherAgent/run/send"), JsonContent.Create(question, BuiltInJsonContext.Default.String));
         var invocationId = JsonNode.Parse(await send.Content.ReadAsStringAsync())!["invocationId"]!.ToString();
         Say($"invocation {invocationId} accepted");
 
@@ -72,13 +73,21 @@ internal static class Demo
 
     private static Process StartService(int port, bool slowTurn2, Action<string> onLine)
     {
-        var dll = typeof(Demo).Assembly.Location;
-        var info = new ProcessStartInfo("dotnet", $"\"{dll}\" --serve")
+        // Start the service the way this process was started: the executable itself (the apphost of `dotnet run`, or
+        // the Native AOT binary, which has no .dll), or `dotnet WeatherAgent.dll`.
+        var self = Environment.ProcessPath ?? throw new InvalidOperationException("The path of this process is unknown.");
+        var info = new ProcessStartInfo(self)
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
+        if (Path.GetFileNameWithoutExtension(self) == "dotnet")
+        {
+            info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "WeatherAgent.dll"));
+        }
+
+        info.ArgumentList.Add("--serve");
         info.Environment["PORT"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture);
         info.Environment["WEATHER_DEMO_SLOW_TURN2"] = slowTurn2 ? "1" : "0";
         var process = Process.Start(info)!;
