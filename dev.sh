@@ -47,24 +47,19 @@ test_all() {
     t=$(sed -n 's/.* total="\([0-9]*\)".*/\1/p' <<<"$counters")
     passed=$((passed + ${p:-0})); failed=$((failed + ${f:-0})); total=$((total + ${t:-0}))
   done
-  # Native AOT: the Greeter and WeatherAgent samples publish with zero trim/AOT warnings and run their demos.
-  echo "=== Native AOT publish of samples/Greeter"
-  if dotnet publish samples/Greeter -c Release -r linux-x64 -warnaserror -o artifacts/aot-greeter --verbosity quiet -nologo \
-      && artifacts/aot-greeter/Greeter --demo; then
-    echo "native AOT sample: ok"
-  else
-    echo "error: the native AOT publish or run of samples/Greeter failed" >&2
-    status=1
-  fi
-  # The agent sample too (OpenAI client included): zero warnings, and the binary runs the crash/resume demo.
-  echo "=== Native AOT publish of samples/WeatherAgent"
-  if dotnet publish samples/WeatherAgent -c Release -r linux-x64 -warnaserror -o artifacts/aot-weather --verbosity quiet -nologo \
-      && artifacts/aot-weather/WeatherAgent --demo; then
-    echo "native AOT agent sample: ok"
-  else
-    echo "error: the native AOT publish or run of samples/WeatherAgent failed" >&2
-    status=1
-  fi
+  # Native AOT: the Greeter and WeatherAgent (OpenAI client included) samples publish with zero trim/AOT warnings and
+  # run their demos (WeatherAgent: the crash/resume demo).
+  local sample
+  for sample in Greeter WeatherAgent; do
+    echo "=== Native AOT publish of samples/$sample"
+    if dotnet publish "samples/$sample" -c Release -r linux-x64 -warnaserror -o "artifacts/aot-$sample" --verbosity quiet -nologo \
+        && "artifacts/aot-$sample/$sample" --demo; then
+      echo "native AOT $sample: ok"
+    else
+      echo "error: the native AOT publish or run of samples/$sample failed" >&2
+      status=1
+    fi
+  done
   # A suite that crashed (no TRX) or ran nothing is a failure too.
   local expected=0
   for p in "${projects[@]}"; do [ -f "$p/$(basename "$p").csproj" ] && expected=$((expected + 1)); done
