@@ -30,23 +30,8 @@ public class ProcessingBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        _handler = new HandlerDefinition
-        {
-            Name = "steps",
-            Invoker = async (ctx, input) =>
-            {
-                var steps = JsonSerde.Deserialize(input, ReplayJson.Default.Int32);
-                long total = 0;
-                for (var i = 1; i <= steps; i++)
-                {
-                    var step = i;
-                    total += await ctx.RunAsync($"step{step}", _ => Task.FromResult(step), ReplayJson.Default.Int32);
-                }
-
-                return JsonSerde.Serialize(total, ReplayJson.Default.Int64);
-            },
-        };
-        _service = new ServiceDefinition { Name = "Bench", Type = ServiceType.Service, JsonTypeInfoResolver = ReplayJson.Default, Handlers = [_handler] };
+        _service = StepsService.Create();
+        _handler = _service.FindHandler("steps")!;
         _options = new RestateEndpointOptions().Bind(_service);
         _start = new Testing.JournalBuilder().Input(Steps.ToString(System.Globalization.CultureInfo.InvariantCulture)).Build();
     }

@@ -34,31 +34,7 @@ public class ReplayBenchmarks
         }
 
         _journal = builder.Build();
-        _service = new ServiceDefinition
-        {
-            Name = "Bench",
-            Type = ServiceType.Service,
-            JsonTypeInfoResolver = ReplayJson.Default,
-            Handlers =
-            [
-                new HandlerDefinition
-                {
-                    Name = "steps",
-                    Invoker = async (ctx, input) =>
-                    {
-                        var steps = JsonSerde.Deserialize(input, ReplayJson.Default.Int32);
-                        long total = 0;
-                        for (var i = 1; i <= steps; i++)
-                        {
-                            var step = i;
-                            total += await ctx.RunAsync($"step{step}", _ => Task.FromResult(step), ReplayJson.Default.Int32);
-                        }
-
-                        return JsonSerde.Serialize(total, ReplayJson.Default.Int64);
-                    },
-                },
-            ],
-        };
+        _service = StepsService.Create();
     }
 
     /// <summary>
@@ -113,3 +89,33 @@ public class ReplayBenchmarks
 [JsonSerializable(typeof(int))]
 [JsonSerializable(typeof(long))]
 internal sealed partial class ReplayJson : JsonSerializerContext;
+
+/// <summary>The benchmarks' "steps" handler (the e2e 10-step handler): <c>input</c> sequential run steps, their sum as output.</summary>
+internal static class StepsService
+{
+    public static ServiceDefinition Create() => new()
+    {
+        Name = "Bench",
+        Type = ServiceType.Service,
+        JsonTypeInfoResolver = ReplayJson.Default,
+        Handlers =
+        [
+            new HandlerDefinition
+            {
+                Name = "steps",
+                Invoker = async (ctx, input) =>
+                {
+                    var steps = JsonSerde.Deserialize(input, ReplayJson.Default.Int32);
+                    long total = 0;
+                    for (var i = 1; i <= steps; i++)
+                    {
+                        var step = i;
+                        total += await ctx.RunAsync($"step{step}", _ => Task.FromResult(step), ReplayJson.Default.Int32);
+                    }
+
+                    return JsonSerde.Serialize(total, ReplayJson.Default.Int64);
+                },
+            },
+        ],
+    };
+}

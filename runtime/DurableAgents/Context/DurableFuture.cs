@@ -66,7 +66,7 @@ public abstract class DurableFuture
         if (Machine is null)
         {
             // Already resolved (a value future).
-            ThreadPool.UnsafeQueueUserWorkItem(static c => c(), continuation, preferLocal: false);
+            InvocationStateMachine.QueueToPool(continuation);
             return;
         }
 

@@ -815,8 +815,12 @@ internal sealed class InvocationStateMachine
             return;
         }
 
-        ThreadPool.UnsafeQueueUserWorkItem(static c => c(), continuation, preferLocal: false);
+        QueueToPool(continuation);
     }
+
+    /// <summary>Runs a continuation on the thread pool (global queue: the reading thread may be busy with the handler).</summary>
+    internal static void QueueToPool(Action continuation)
+        => ThreadPool.UnsafeQueueUserWorkItem(static c => c(), continuation, preferLocal: false);
 
     /// <summary>
     /// Runs the continuations woken by a batch of frames: all but the last on the thread pool, the last one inline when
@@ -831,7 +835,7 @@ internal sealed class InvocationStateMachine
         {
             for (var i = 0; i < count - 1; i++)
             {
-                ThreadPool.UnsafeQueueUserWorkItem(static c => c(), wakeups[i], preferLocal: false);
+                QueueToPool(wakeups[i]);
             }
 
             last = wakeups[count - 1];
@@ -850,7 +854,7 @@ internal sealed class InvocationStateMachine
         }
         else
         {
-            ThreadPool.UnsafeQueueUserWorkItem(static c => c(), last, preferLocal: false);
+            QueueToPool(last);
         }
     }
 
@@ -1073,12 +1077,10 @@ internal sealed class InvocationStateMachine
     /// </summary>
     public void ReleaseOutput()
     {
-        lock (_gate)
+        using (Gate())
         {
-            _holdOutput = false;
+            _holdOutput = false; // leaving the gate writes what was held
         }
-
-        FlushOutput();
     }
 
     /// <summary>Becomes the writer if nobody is writing and there is something to write; writes until nothing is left.</summary>
