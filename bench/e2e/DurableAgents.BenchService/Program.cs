@@ -9,6 +9,8 @@ if (args.Length > 1)
     BenchHandlers.ModelUri = new Uri(args[1]);
 }
 
-await using var host = await RestateHost.StartAsync(port, _ => { }, services: s => s.AddRestateServices());
+// DURABLEAGENTS_BENCH_KESTREL_HTTP2=1 serves HTTP/2 with Kestrel's own stack instead (A/B of the HTTP/2 layer).
+var kestrelHttp2 = Environment.GetEnvironmentVariable("DURABLEAGENTS_BENCH_KESTREL_HTTP2") == "1";
+await using var host = await RestateHost.StartAsync(port, o => o.DirectHttp2 = !kestrelHttp2, services: s => s.AddRestateServices());
 Console.WriteLine($"listening {host.Port}");
 await Task.Delay(Timeout.Infinite);

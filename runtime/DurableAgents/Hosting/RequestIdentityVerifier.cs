@@ -99,8 +99,11 @@ internal sealed class RequestIdentityVerifier
 
     /// <summary>Verifies the identity headers of a request to <paramref name="path"/>.</summary>
     public bool Verify(IHeaderDictionary headers, string path, out string reason)
+        => Verify(headers[SchemeHeader].ToString(), headers[JwtHeader].ToString(), path, out reason);
+
+    /// <summary>Verifies the values of the two identity headers (empty when absent) of a request to <paramref name="path"/>.</summary>
+    public bool Verify(string scheme, string jwt, string path, out string reason)
     {
-        var scheme = headers[SchemeHeader].ToString();
         if (scheme.Length == 0 || string.Equals(scheme, "unsigned", StringComparison.OrdinalIgnoreCase))
         {
             reason = "the request is not signed (no x-restate-signature-scheme: v1)";
@@ -113,7 +116,6 @@ internal sealed class RequestIdentityVerifier
             return false;
         }
 
-        var jwt = headers[JwtHeader].ToString();
         if (jwt.Length == 0)
         {
             reason = $"signature scheme v1 without a {JwtHeader} header";

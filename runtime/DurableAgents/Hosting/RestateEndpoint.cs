@@ -43,20 +43,15 @@ public sealed class RestateEndpoint
             return;
         }
 
-        var version = DiscoveryManifest.NegotiateVersion(http.Request.Headers.Accept.ToString());
-        if (version is null)
+        var response = Discover(http.Request.Headers.Accept.ToString(), http.Request.Protocol == "HTTP/2");
+        http.Response.StatusCode = response.Status;
+        http.Response.ContentType = response.ContentType;
+        if (response.Status == StatusCodes.Status200OK)
         {
-            http.Response.StatusCode = StatusCodes.Status415UnsupportedMediaType;
-            await http.Response.WriteAsync($"Unsupported manifest version; this endpoint serves {DiscoveryManifest.ContentType(1)} to {DiscoveryManifest.ContentType(DiscoveryManifest.MaxManifestVersion)}.");
-            return;
+            http.Response.Headers["x-restate-server"] = ServerHeader;
         }
 
-        var mode = _options.ProtocolMode ?? (http.Request.Protocol == "HTTP/2" ? ProtocolMode.BidiStream : ProtocolMode.RequestResponse);
-        var body = DiscoveryManifest.Build(_options.Services, mode, version.Value);
-        http.Response.StatusCode = StatusCodes.Status200OK;
-        http.Response.ContentType = DiscoveryManifest.ContentType(version.Value);
-        http.Response.Headers["x-restate-server"] = ServerHeader;
-        await http.Response.Body.WriteAsync(body);
+        await http.Response.Body.WriteAsync(response.Body);
     }
 
     /// <summary><c>GET …/health</c>.</summary>
@@ -74,33 +69,87 @@ public sealed class RestateEndpoint
             return;
         }
 
-        var service = _options.FindService(serviceName);
-        var handler = service?.FindHandler(handlerName);
-        if (service is null || handler is null)
+        var rejection = ResolveInvocation(serviceName, handlerName, http.Request.ContentType, out var service, out var handler);
+        if (rejection is { } r)
         {
             await DrainAsync(http);
-            http.Response.StatusCode = StatusCodes.Status404NotFound;
-            await http.Response.WriteAsync($"No handler '{serviceName}/{handlerName}' on this endpoint.");
-            return;
-        }
-
-        var contentType = http.Request.ContentType;
-        if (!string.Equals(contentType, InvocationContentTypeV6, StringComparison.Ordinal))
-        {
-            await DrainAsync(http);
-            http.Response.StatusCode = StatusCodes.Status415UnsupportedMediaType;
-            await http.Response.WriteAsync($"Unsupported service protocol '{contentType}'; this endpoint speaks {InvocationContentTypeV6}.");
+            http.Response.StatusCode = r.Status;
+            await http.Response.Body.WriteAsync(r.Body);
             return;
         }
 
         http.Response.StatusCode = StatusCodes.Status200OK;
-        http.Response.ContentType = contentType; // exact echo
+        http.Response.ContentType = InvocationContentTypeV6; // exact echo
         http.Response.Headers["x-restate-server"] = ServerHeader;
         await http.Response.StartAsync(http.RequestAborted);
 
-        await InvocationRunner.RunAsync(http.Request.BodyReader, http.Response.BodyWriter, service, handler, _options.JsonOptions, http.RequestServices,
-            _options.DrainTimeout, new LoggerSink(_logger), http.RequestAborted);
+        await RunInvocationAsync(http.Request.BodyReader, http.Response.BodyWriter, service!, handler!, http.RequestServices, http.RequestAborted);
     }
+
+    // ------------------------------------------------------------------ shared by both HTTP layers
+
+    /// <summary>A complete non-streaming response.</summary>
+    internal readonly record struct SimpleResponse(int Status, string ContentType, ReadOnlyMemory<byte> Body)
+    {
+        public static SimpleResponse Text(int status, string text) => new(status, "text/plain; charset=utf-8", System.Text.Encoding.UTF8.GetBytes(text));
+    }
+
+    internal static readonly SimpleResponse Healthy = SimpleResponse.Text(StatusCodes.Status200OK, "OK");
+
+    internal ILogger Logger => _logger;
+
+    /// <summary>The discovery response for an <c>Accept</c> header; <paramref name="http2"/> picks the default protocol mode.</summary>
+    internal SimpleResponse Discover(string accept, bool http2)
+    {
+        var version = DiscoveryManifest.NegotiateVersion(accept);
+        if (version is null)
+        {
+            return SimpleResponse.Text(StatusCodes.Status415UnsupportedMediaType,
+                $"Unsupported manifest version; this endpoint serves {DiscoveryManifest.ContentType(1)} to {DiscoveryManifest.ContentType(DiscoveryManifest.MaxManifestVersion)}.");
+        }
+
+        var mode = _options.ProtocolMode ?? (http2 ? ProtocolMode.BidiStream : ProtocolMode.RequestResponse);
+        return new SimpleResponse(StatusCodes.Status200OK, DiscoveryManifest.ContentType(version.Value), DiscoveryManifest.Build(_options.Services, mode, version.Value));
+    }
+
+    /// <summary>Null when the request may run; otherwise the response that rejects it (404 or 415).</summary>
+    internal SimpleResponse? ResolveInvocation(string serviceName, string handlerName, string? contentType, out ServiceDefinition? service, out HandlerDefinition? handler)
+    {
+        service = _options.FindService(serviceName);
+        handler = service?.FindHandler(handlerName);
+        if (service is null || handler is null)
+        {
+            return SimpleResponse.Text(StatusCodes.Status404NotFound, $"No handler '{serviceName}/{handlerName}' on this endpoint.");
+        }
+
+        if (!string.Equals(contentType, InvocationContentTypeV6, StringComparison.Ordinal))
+        {
+            return SimpleResponse.Text(StatusCodes.Status415UnsupportedMediaType, $"Unsupported service protocol '{contentType}'; this endpoint speaks {InvocationContentTypeV6}.");
+        }
+
+        return null;
+    }
+
+    /// <summary>True when identity keys are configured (requests must be signed).</summary>
+    internal bool RequiresIdentity => _identity is not null;
+
+    /// <summary>Checks the identity headers of a request to <paramref name="path"/> (the raw request target).</summary>
+    internal bool Authorize(string scheme, string jwt, string path)
+    {
+        if (_identity is null || _identity.Verify(scheme, jwt, path, out var reason))
+        {
+            return true;
+        }
+
+        _logger.LogWarning("Rejected request to {Path}: {Reason}", path, reason);
+        return false;
+    }
+
+    internal static readonly SimpleResponse Unauthorized = SimpleResponse.Text(StatusCodes.Status401Unauthorized, "Unauthorized");
+
+    internal Task<InvocationOutcome> RunInvocationAsync(System.IO.Pipelines.PipeReader input, System.IO.Pipelines.PipeWriter output, ServiceDefinition service,
+        HandlerDefinition handler, IServiceProvider services, CancellationToken cancellationToken)
+        => InvocationRunner.RunAsync(input, output, service, handler, _options.JsonOptions, services, _options.DrainTimeout, new LoggerSink(_logger), cancellationToken);
 
     private async ValueTask<bool> AuthorizeAsync(HttpContext http)
     {
@@ -111,14 +160,13 @@ public sealed class RestateEndpoint
 
         // The audience is the path Restate requested, whatever prefix the endpoint is mounted under.
         var path = http.Features.Get<IHttpRequestFeature>()?.RawTarget is { Length: > 0 } raw ? raw : (http.Request.PathBase + http.Request.Path).ToString();
-        if (_identity.Verify(http.Request.Headers, path, out var reason))
+        if (Authorize(http.Request.Headers[RequestIdentityVerifier.SchemeHeader].ToString(), http.Request.Headers[RequestIdentityVerifier.JwtHeader].ToString(), path))
         {
             return true;
         }
 
-        _logger.LogWarning("Rejected request to {Path}: {Reason}", http.Request.Path, reason);
-        http.Response.StatusCode = StatusCodes.Status401Unauthorized;
-        await http.Response.WriteAsync("Unauthorized");
+        http.Response.StatusCode = Unauthorized.Status;
+        await http.Response.Body.WriteAsync(Unauthorized.Body);
         return false;
     }
 

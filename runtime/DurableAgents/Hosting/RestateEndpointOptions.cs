@@ -36,6 +36,14 @@ public sealed class RestateEndpointOptions
     /// </summary>
     public IList<string> IdentityKeys { get; } = new List<string>();
 
+    /// <summary>
+    /// Serve HTTP/2 connections with DurableAgents' own HTTP/2 layer (on Kestrel's transport) instead of Kestrel's
+    /// HTTP/2 stack, on listeners set up with <see cref="RestateListenOptionsExtensions.UseRestateHttp2"/> (as
+    /// <see cref="RestateHost"/> does). On by default: it spends a fraction of the CPU per journal round trip (see
+    /// docs/performance-tuning.md). Set to false to fall back to Kestrel's HTTP/2 for the same listener.
+    /// </summary>
+    public bool DirectHttp2 { get; set; } = true;
+
     /// <summary>How long to wait for the server to close the request stream after the final message.</summary>
     public TimeSpan DrainTimeout { get; set; } = TimeSpan.FromSeconds(30);
 

@@ -32,16 +32,29 @@ public sealed class RestateHost : IAsyncDisposable
 
     /// <summary>
     /// Builds and starts an endpoint on 127.0.0.1:<paramref name="port"/> (0 = a free port). HTTP/2 cleartext
-    /// (bidi streaming) by default; <paramref name="http1"/> serves HTTP/1.1 (register with <c>use_http_11</c>).
+    /// (bidi streaming, served by DurableAgents' HTTP/2 layer: <see cref="RestateListenOptionsExtensions.UseRestateHttp2"/>) by default; <paramref name="http1"/> serves HTTP/1.1 (register with <c>use_http_11</c>).
     /// </summary>
     public static async Task<RestateHost> StartAsync(int port, Action<RestateEndpointOptions> configure, bool http1 = false,
         Action<IServiceCollection>? services = null, LogLevel minimumLogLevel = LogLevel.Warning, CancellationToken cancellationToken = default)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.SetMinimumLevel(minimumLogLevel);
+        if (!http1)
+        {
+            // Frames are parsed on the receiving thread (handler code still runs on the thread pool): see UseRestateHttp2.
+            builder.WebHost.UseSockets(o => o.UnsafePreferInlineScheduling = true);
+        }
+
         builder.WebHost.ConfigureKestrel(k =>
         {
-            k.Listen(IPAddress.Loopback, port, lo => lo.Protocols = http1 ? HttpProtocols.Http1 : HttpProtocols.Http2);
+            k.Listen(IPAddress.Loopback, port, lo =>
+            {
+                lo.Protocols = http1 ? HttpProtocols.Http1 : HttpProtocols.Http2;
+                if (!http1)
+                {
+                    lo.UseRestateHttp2();
+                }
+            });
             k.Limits.MaxRequestBodySize = null;
             k.Limits.Http2.InitialConnectionWindowSize = 4 * 1024 * 1024;
             k.Limits.Http2.InitialStreamWindowSize = 1024 * 1024;
