@@ -6,12 +6,24 @@ using static DurableAgents.Tests.TestServices;
 
 namespace DurableAgents.Tests;
 
-/// <summary>The same end-to-end suite over HTTP/2 bidi streaming and over HTTP/1.1 request-response.</summary>
-[TestFixture(false)]
-[TestFixture(true)]
+/// <summary>
+/// The same end-to-end suite over HTTP/2 bidi streaming (DurableAgents' HTTP/2 layer, the default, and Kestrel's
+/// HTTP/2 stack) and over HTTP/1.1 request-response.
+/// </summary>
+[TestFixture("direct-http2")]
+[TestFixture("kestrel-http2")]
+[TestFixture("http1")]
 [NonParallelizable]
-public sealed class ServiceEndToEndTests(bool http1)
+public sealed class ServiceEndToEndTests(string transport)
 {
+    private readonly bool http1 = transport == "http1";
+
+    private RestateEndpointOptions Transport(RestateEndpointOptions options)
+    {
+        options.DirectHttp2 = transport != "kestrel-http2";
+        return options;
+    }
+
     private RestateServer _server = null!;
     private RestateHost _host = null!;
     private static int _greetStep1Runs;
@@ -21,7 +33,7 @@ public sealed class ServiceEndToEndTests(bool http1)
     public async Task StartAsync()
     {
         _server = await RestateServer.StartAsync();
-        _host = await RestateHost.StartAsync(0, o => o
+        _host = await RestateHost.StartAsync(0, o => Transport(o)
             .Bind(Service("Relay",
                 Handler<string, string>("callAndSend", async (ctx, text) =>
                 {
@@ -98,7 +110,7 @@ public sealed class ServiceEndToEndTests(bool http1)
     [Test]
     public async Task A_request_response_call_and_a_one_way_send_between_services()
     {
-        var text = http1 ? "ping-h1" : "ping-h2"; // both fixtures share the static counter
+        var text = "ping-" + transport; // the fixtures share the static counter
         var (status, body) = await PostAsync("Relay/callAndSend", $"\"{text}\"");
         Assert.That(status, Is.EqualTo(HttpStatusCode.OK), body);
         Assert.That(body, Is.EqualTo($"\"{text.ToUpperInvariant()}|True\""));
