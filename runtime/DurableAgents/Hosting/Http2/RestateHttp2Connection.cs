@@ -65,6 +65,7 @@ internal sealed class RestateHttp2Connection
 
     // Read loop state (only the reading thread touches these).
     private bool _sawSettings;
+    private readonly ArrayBufferWriter<byte> _headerBlockBuffer = new(512);
     private ArrayBufferWriter<byte>? _headerBlock;
     private int _headerStreamId;
     private bool _headerEndStream;
@@ -335,7 +336,11 @@ internal sealed class RestateHttp2Connection
 
         if (header.Has(Http2Flags.EndStream))
         {
-            stream.RequestEnded = true;
+            lock (_lock)
+            {
+                stream.RequestEnded = true;
+            }
+
             body.Complete();
         }
         else if (!payload.IsEmpty && !stream.ReaderDone)
@@ -403,7 +408,8 @@ internal sealed class RestateHttp2Connection
             throw new Http2ConnectionException(Http2ErrorCode.ProtocolError, $"trailers without END_STREAM on stream {id}");
         }
 
-        _headerBlock = new ArrayBufferWriter<byte>(Math.Max(256, (int)payload.Length));
+        _headerBlock = _headerBlockBuffer;
+        _headerBlock.ResetWrittenCount();
         _headerStreamId = id;
         _headerEndStream = header.Has(Http2Flags.EndStream);
         AppendHeaderFragment(payload);
@@ -854,6 +860,11 @@ internal sealed class RestateHttp2Connection
                 return new ValueTask<FlushResult>(new FlushResult(isCanceled: false, isCompleted: true));
             }
 
+            if (data.IsEmpty && !endStream)
+            {
+                return new ValueTask<FlushResult>(new FlushResult(isCanceled: false, isCompleted: false));
+            }
+
             if (stream.Queued is { WrittenCount: > 0 } || stream.QueuedEnd)
             {
                 stream.Queued!.Write(data.Span);
@@ -917,7 +928,7 @@ internal sealed class RestateHttp2Connection
     {
         if (only is not null)
         {
-            SendQueuedLocked(only, ref released, single: true);
+            SendQueuedStreamLocked(only, ref released);
             return;
         }
 
@@ -928,11 +939,11 @@ internal sealed class RestateHttp2Connection
                 break;
             }
 
-            SendQueuedLocked(stream, ref released, single: true);
+            SendQueuedStreamLocked(stream, ref released);
         }
     }
 
-    private void SendQueuedLocked(Http2Stream stream, ref List<TaskCompletionSource<FlushResult>>? released, bool single)
+    private void SendQueuedStreamLocked(Http2Stream stream, ref List<TaskCompletionSource<FlushResult>>? released)
     {
         if (stream.QueuedDone is null || stream.Reset)
         {
