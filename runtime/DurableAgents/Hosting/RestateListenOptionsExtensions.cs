@@ -1,4 +1,3 @@
-using System.Buffers;
 using DurableAgents.Hosting.Http2;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
@@ -39,14 +38,6 @@ public static class RestateListenOptionsExtensions
         await new RestateHttp2Connection(connection, endpoint, services.GetRequiredService<IServiceScopeFactory>(), prefix).RunAsync().ConfigureAwait(false);
     }
 
-    private static bool IsPrefacePrefix(ReadOnlySequence<byte> bytes)
-    {
-        Span<byte> head = stackalloc byte[24];
-        var n = (int)bytes.Length;
-        bytes.CopyTo(head);
-        return head[..n].SequenceEqual(Http2FrameHeader.ClientPreface[..n]);
-    }
-
     /// <summary>Peeks (without consuming) until the bytes either are the HTTP/2 client preface or cannot become it.</summary>
     private static async Task<bool> StartsWithPrefaceAsync(ConnectionContext connection)
     {
@@ -56,7 +47,7 @@ public static class RestateListenOptionsExtensions
             var result = await input.ReadAsync().ConfigureAwait(false);
             var buffer = result.Buffer;
             var n = (int)Math.Min(buffer.Length, Http2FrameHeader.ClientPreface.Length);
-            var matches = IsPrefacePrefix(buffer.Slice(0, n));
+            var matches = Http2FrameHeader.StartsLikePreface(buffer.Slice(0, n));
             if (!matches || n == Http2FrameHeader.ClientPreface.Length || result.IsCompleted || result.IsCanceled)
             {
                 input.AdvanceTo(buffer.Start); // nothing consumed or examined: the next reader sees the same bytes

@@ -81,6 +81,15 @@ internal readonly record struct Http2FrameHeader(int Length, Http2FrameType Type
 
     public bool Has(byte flag) => (Flags & flag) != 0;
 
+    /// <summary>True when <paramref name="bytes"/> (at most 24) are the start of the client preface.</summary>
+    public static bool StartsLikePreface(ReadOnlySequence<byte> bytes)
+    {
+        Span<byte> head = stackalloc byte[24];
+        var n = (int)Math.Min(bytes.Length, head.Length);
+        bytes.Slice(0, n).CopyTo(head);
+        return head[..n].SequenceEqual(ClientPreface[..n]);
+    }
+
     public static Http2FrameHeader Read(ReadOnlySpan<byte> header) => new(
         (header[0] << 16) | (header[1] << 8) | header[2],
         (Http2FrameType)header[3],

@@ -152,7 +152,7 @@ internal sealed class RestateHttp2Connection
             var buffer = result.Buffer;
             if (buffer.Length >= prefaceLength)
             {
-                if (!IsPreface(buffer.Slice(0, prefaceLength)))
+                if (!Http2FrameHeader.StartsLikePreface(buffer.Slice(0, prefaceLength)))
                 {
                     _input.AdvanceTo(buffer.Start);
                     throw new Http2ConnectionException(Http2ErrorCode.ProtocolError, "invalid connection preface");
@@ -168,13 +168,6 @@ internal sealed class RestateHttp2Connection
                 throw new IOException("the connection ended before the HTTP/2 preface");
             }
         }
-    }
-
-    private static bool IsPreface(ReadOnlySequence<byte> bytes)
-    {
-        Span<byte> head = stackalloc byte[24];
-        bytes.CopyTo(head);
-        return head.SequenceEqual(Http2FrameHeader.ClientPreface);
     }
 
     private static bool TryReadFrame(ref ReadOnlySequence<byte> buffer, out Http2FrameHeader header, out ReadOnlySequence<byte> payload)
