@@ -99,6 +99,7 @@ public sealed class RestateHttp2Tests
 
         var health = await SendAsync(HttpMethod.Get, "health");
         Assert.That((int)health.StatusCode, Is.EqualTo(200));
+        Assert.That(health.Headers.Contains("server"), Is.False, "Kestrel's HTTP/2 (which sends 'server: Kestrel') answered instead of the layer");
         Assert.That(await health.Content.ReadAsStringAsync(), Is.EqualTo("OK"));
 
         var discovery = await SendAsync(HttpMethod.Get, "discover", accept: "application/vnd.restate.endpointmanifest.v3+json");
@@ -127,6 +128,49 @@ public sealed class RestateHttp2Tests
         var messages = Decode(await invoke.Content.ReadAsByteArrayAsync());
         Assert.That(messages.Select(m => m.Type), Is.EqualTo(new[] { MessageType.OutputCommand, MessageType.End }));
         Assert.That(((OutputCommandMessage)messages[0].Message).Value.Content.ToStringUtf8(), Is.EqualTo("\"hello\""));
+    }
+
+    [Test]
+    public async Task Over_TLS_with_ALPN_h2_the_layer_serves_after_UseHttps()
+    {
+        using var key = System.Security.Cryptography.ECDsa.Create(System.Security.Cryptography.ECCurve.NamedCurves.nistP256);
+        var request = new System.Security.Cryptography.X509Certificates.CertificateRequest("CN=localhost", key, System.Security.Cryptography.HashAlgorithmName.SHA256);
+        using var certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow.AddHours(1));
+
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0, lo =>
+        {
+            lo.Protocols = HttpProtocols.Http1AndHttp2;
+            lo.UseHttps(certificate);
+            lo.UseRestateHttp2();
+        }));
+        builder.Services.AddRestate(o => o.Bind(TestServices.Service("Tls", TestServices.Handler<string, string>("echo", (_, s) => Task.FromResult(s)))));
+        await using var app = builder.Build();
+        app.MapRestate();
+        await app.StartAsync();
+        var port = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First()).Port;
+
+        using var handler = new SocketsHttpHandler { SslOptions = { RemoteCertificateValidationCallback = (_, _, _, _) => true } };
+        using var client = new HttpClient(handler) { BaseAddress = new Uri($"https://127.0.0.1:{port}/") };
+        var journal = new JournalBuilder().Input("\"over tls\"").Build();
+        using var invoke = await client.SendAsync(new HttpRequestMessage(HttpMethod.Post, "invoke/Tls/echo")
+        {
+            Version = HttpVersion.Version20,
+            VersionPolicy = HttpVersionPolicy.RequestVersionExact,
+            Content = new ByteArrayContent(journal) { Headers = { { "content-type", RestateEndpoint.InvocationContentTypeV6 } } },
+        });
+        Assert.That(invoke.Version, Is.EqualTo(HttpVersion.Version20));
+        Assert.That((int)invoke.StatusCode, Is.EqualTo(200));
+        Assert.That(invoke.Headers.Contains("server"), Is.False, "Kestrel's HTTP/2 (which sends 'server: Kestrel') answered instead of the layer");
+        var messages = Decode(await invoke.Content.ReadAsByteArrayAsync());
+        Assert.That(((OutputCommandMessage)messages[0].Message).Value.Content.ToStringUtf8(), Is.EqualTo("\"over tls\""));
+
+        // HTTP/1.1 over the same TLS listener reaches Kestrel (and its 'server' header).
+        using var h1 = await client.SendAsync(new HttpRequestMessage(HttpMethod.Get, "health") { Version = HttpVersion.Version11, VersionPolicy = HttpVersionPolicy.RequestVersionExact });
+        Assert.That(h1.Version, Is.EqualTo(HttpVersion.Version11));
+        Assert.That(await h1.Content.ReadAsStringAsync(), Is.EqualTo("OK"));
+        Assert.That(h1.Headers.Server.ToString(), Does.Contain("Kestrel"));
     }
 
     [Test]
