@@ -1037,7 +1037,7 @@ internal sealed class RestateHttp2Connection
             stream.Body.Writer.Complete(new IOException($"The request stream was reset ({code})."));
         }
 
-        ThreadPool.UnsafeQueueUserWorkItem(static cts => cts.Cancel(), stream.Aborted, preferLocal: false);
+        ThreadPool.UnsafeQueueUserWorkItem(static s => s.Cancel(), stream, preferLocal: false);
     }
 
     private void RemoveStream(Http2Stream stream)
@@ -1295,6 +1295,18 @@ internal sealed class RestateHttp2Connection
         public Pipe Body { get; } = new(BodyPipeOptions);
 
         public CancellationTokenSource Aborted { get; } = new();
+
+        /// <summary>Cancels <see cref="Aborted"/>; a throwing callback registered on its token must not take the process down.</summary>
+        public void Cancel()
+        {
+            try
+            {
+                Aborted.Cancel();
+            }
+            catch (AggregateException)
+            {
+            }
+        }
 
         public long SendWindow = sendWindow;
         public long RecvWindow = StreamWindow;
