@@ -65,8 +65,8 @@ internal sealed class RestateHttp2Connection
 
     // Read loop state (only the reading thread touches these).
     private bool _sawSettings;
-    private readonly ArrayBufferWriter<byte> _headerBlockBuffer = new(512);
-    private ArrayBufferWriter<byte>? _headerBlock;
+    private readonly ArrayBufferWriter<byte> _headerBlock = new(512);
+    private bool _headerBlockOpen;
     private int _headerStreamId;
     private bool _headerEndStream;
 
@@ -205,7 +205,7 @@ internal sealed class RestateHttp2Connection
             throw new Http2ConnectionException(Http2ErrorCode.ProtocolError, "the first frame after the preface must be SETTINGS");
         }
 
-        if (_headerBlock is not null && header.Type != Http2FrameType.Continuation)
+        if (_headerBlockOpen && header.Type != Http2FrameType.Continuation)
         {
             throw new Http2ConnectionException(Http2ErrorCode.ProtocolError, $"{header.Type} while a header block was open on stream {_headerStreamId}");
         }
@@ -401,7 +401,7 @@ internal sealed class RestateHttp2Connection
             throw new Http2ConnectionException(Http2ErrorCode.ProtocolError, $"trailers without END_STREAM on stream {id}");
         }
 
-        _headerBlock = _headerBlockBuffer;
+        _headerBlockOpen = true;
         _headerBlock.ResetWrittenCount();
         _headerStreamId = id;
         _headerEndStream = header.Has(Http2Flags.EndStream);
@@ -414,7 +414,7 @@ internal sealed class RestateHttp2Connection
 
     private void OnContinuation(Http2FrameHeader header, ReadOnlySequence<byte> payload)
     {
-        if (_headerBlock is null || header.StreamId != _headerStreamId)
+        if (!_headerBlockOpen || header.StreamId != _headerStreamId)
         {
             throw new Http2ConnectionException(Http2ErrorCode.ProtocolError, $"unexpected CONTINUATION on stream {header.StreamId}");
         }
@@ -428,7 +428,7 @@ internal sealed class RestateHttp2Connection
 
     private void AppendHeaderFragment(ReadOnlySequence<byte> payload)
     {
-        if (_headerBlock!.WrittenCount + payload.Length > 2 * MaxHeaderListSize)
+        if (_headerBlock.WrittenCount + payload.Length > 2 * MaxHeaderListSize)
         {
             throw new Http2ConnectionException(Http2ErrorCode.EnhanceYourCalm, "header block too large");
         }
@@ -442,12 +442,11 @@ internal sealed class RestateHttp2Connection
     private void OnHeaderBlock()
     {
         var id = _headerStreamId;
-        var block = _headerBlock!;
-        _headerBlock = null;
+        _headerBlockOpen = false;
         _headerList.Clear();
         try
         {
-            _hpack.Decode(block.WrittenSpan, _headerList);
+            _hpack.Decode(_headerBlock.WrittenSpan, _headerList);
         }
         catch (HPackException e)
         {
@@ -596,7 +595,7 @@ internal sealed class RestateHttp2Connection
             }
 
             Http2FrameHeader.Write(_pending, 0, Http2FrameType.Settings, Http2Flags.Ack, 0);
-            SendQueuedLocked(null, ref released);
+            SendAllQueuedLocked(ref released);
         }
 
         Release(released);
@@ -651,7 +650,7 @@ internal sealed class RestateHttp2Connection
                     throw new Http2ConnectionException(Http2ErrorCode.FlowControlError, "connection window overflow");
                 }
 
-                SendQueuedLocked(null, ref released);
+                SendAllQueuedLocked(ref released);
             }
             else if (_streams.TryGetValue(header.StreamId, out var stream))
             {
@@ -666,7 +665,7 @@ internal sealed class RestateHttp2Connection
                     throw new Http2StreamException(header.StreamId, Http2ErrorCode.FlowControlError, "stream window overflow");
                 }
 
-                SendQueuedLocked(stream, ref released);
+                SendQueuedStreamLocked(stream, ref released);
             }
             else if (header.StreamId > _lastStreamId)
             {
@@ -916,15 +915,9 @@ internal sealed class RestateHttp2Connection
         }
     }
 
-    /// <summary>Frames queued response data that the windows now allow: one stream, or every blocked stream.</summary>
-    private void SendQueuedLocked(Http2Stream? only, ref List<TaskCompletionSource<FlushResult>>? released)
+    /// <summary>Frames the queued response data of every blocked stream, as far as the windows now allow.</summary>
+    private void SendAllQueuedLocked(ref List<TaskCompletionSource<FlushResult>>? released)
     {
-        if (only is not null)
-        {
-            SendQueuedStreamLocked(only, ref released);
-            return;
-        }
-
         foreach (var stream in _streams.Values)
         {
             if (_sendWindow <= 0)
@@ -936,6 +929,7 @@ internal sealed class RestateHttp2Connection
         }
     }
 
+    /// <summary>Frames one stream's queued response data, as far as the windows now allow.</summary>
     private void SendQueuedStreamLocked(Http2Stream stream, ref List<TaskCompletionSource<FlushResult>>? released)
     {
         if (stream.QueuedDone is null || stream.Reset)
@@ -963,7 +957,7 @@ internal sealed class RestateHttp2Connection
         }
     }
 
-    private static void Release(List<TaskCompletionSource<FlushResult>>? released, bool completed = false)
+    private static void Release(List<TaskCompletionSource<FlushResult>>? released)
     {
         if (released is null)
         {
@@ -972,7 +966,7 @@ internal sealed class RestateHttp2Connection
 
         foreach (var tcs in released)
         {
-            tcs.TrySetResult(new FlushResult(isCanceled: false, isCompleted: completed));
+            tcs.TrySetResult(new FlushResult(isCanceled: false, isCompleted: false));
         }
     }
 
