@@ -9,8 +9,14 @@ if (args.Length > 1)
     BenchHandlers.ModelUri = new Uri(args[1]);
 }
 
-// DURABLEAGENTS_BENCH_KESTREL_HTTP2=1 serves HTTP/2 with Kestrel's own stack instead (A/B of the HTTP/2 layer).
+// A/B of the transport: DURABLEAGENTS_BENCH_KESTREL_HTTP2=1 serves HTTP/2 with Kestrel's own stack;
+// DURABLEAGENTS_BENCH_NO_READER_THREADS=1 keeps the SDK's HTTP/2 layer but on Kestrel's transport threads.
 var kestrelHttp2 = Environment.GetEnvironmentVariable("DURABLEAGENTS_BENCH_KESTREL_HTTP2") == "1";
-await using var host = await RestateHost.StartAsync(port, o => o.DirectHttp2 = !kestrelHttp2, services: s => s.AddRestateServices());
+var noReaderThreads = Environment.GetEnvironmentVariable("DURABLEAGENTS_BENCH_NO_READER_THREADS") == "1";
+await using var host = await RestateHost.StartAsync(port, o =>
+{
+    o.DirectHttp2 = !kestrelHttp2;
+    o.ReaderThreads = !noReaderThreads;
+}, services: s => s.AddRestateServices());
 Console.WriteLine($"listening {host.Port}");
 await Task.Delay(Timeout.Infinite);

@@ -32,7 +32,7 @@ public sealed class RestateHost : IAsyncDisposable
 
     /// <summary>
     /// Builds and starts an endpoint on 127.0.0.1:<paramref name="port"/> (0 = a free port). HTTP/2 cleartext
-    /// (bidi streaming, served by DurableAgents' HTTP/2 layer: <see cref="RestateListenOptionsExtensions.UseRestateHttp2"/>) by default; <paramref name="http1"/> serves HTTP/1.1 (register with <c>use_http_11</c>).
+    /// (bidi streaming, served by DurableAgents' HTTP/2 layer on reader threads of its own: <see cref="RestateListenOptionsExtensions.UseRestateHttp2"/>, <see cref="RestateWebHostBuilderExtensions.UseRestateTransport"/>) by default; <paramref name="http1"/> serves HTTP/1.1 (register with <c>use_http_11</c>).
     /// </summary>
     public static async Task<RestateHost> StartAsync(int port, Action<RestateEndpointOptions> configure, bool http1 = false,
         Action<IServiceCollection>? services = null, LogLevel minimumLogLevel = LogLevel.Warning, CancellationToken cancellationToken = default)
@@ -41,8 +41,10 @@ public sealed class RestateHost : IAsyncDisposable
         builder.Logging.SetMinimumLevel(minimumLogLevel);
         if (!http1)
         {
-            // Frames are parsed on the receiving thread (handler code still runs on the thread pool): see UseRestateHttp2.
+            // h2c connections get reader threads of their own (UseRestateTransport); frames of other HTTP/2 connections
+            // (TLS) are parsed on the receiving thread: see UseRestateHttp2.
             builder.WebHost.UseSockets(o => o.UnsafePreferInlineScheduling = true);
+            builder.WebHost.UseRestateTransport();
         }
 
         builder.WebHost.ConfigureKestrel(k =>

@@ -15,13 +15,15 @@ public static class RestateListenOptionsExtensions
     /// <c>{prefix}/discover</c>, <c>{prefix}/health</c> and <c>{prefix}/invoke/{service}/{handler}</c>; other
     /// connections (HTTP/1.1) go on to Kestrel, and so does everything when
     /// <see cref="RestateEndpointOptions.DirectHttp2"/> is false. ASP.NET Core middleware does not run for the
-    /// requests it serves. For the lowest latency also set Kestrel's
-    /// <c>SocketTransportOptions.UnsafePreferInlineScheduling</c> (RestateHost does): frames are then parsed on the
-    /// thread that received them; handler code still runs on the thread pool.
+    /// requests it serves. For the lowest cost per journal round trip also call
+    /// <see cref="RestateWebHostBuilderExtensions.UseRestateTransport"/> on the web host (RestateHost does): h2c
+    /// connections on this listener then get reader threads of their own. Without it, set Kestrel's
+    /// <c>SocketTransportOptions.UnsafePreferInlineScheduling</c> so frames are parsed on the thread that received them.
     /// </summary>
     public static ListenOptions UseRestateHttp2(this ListenOptions listen, string prefix = "")
     {
         ArgumentNullException.ThrowIfNull(listen);
+        listen.ApplicationServices.GetService<RestateTransportMarks>()?.Add(listen.EndPoint, prefix);
         listen.Use(next => connection => ServeAsync(connection, next, listen.ApplicationServices, prefix));
         return listen;
     }

@@ -822,10 +822,20 @@ internal sealed class InvocationStateMachine
     internal static void QueueToPool(Action continuation)
         => ThreadPool.UnsafeQueueUserWorkItem(static c => c(), continuation, preferLocal: false);
 
+    [ThreadStatic]
+    private static bool t_readerThread;
+
+    /// <summary>
+    /// Marks the calling thread as a connection's reader thread (RestateSocketTransport), which may resume handler code
+    /// inline: a watchdog moves reading elsewhere if that code holds the thread (see Hosting.Http2.InlineWatchdog).
+    /// </summary>
+    internal static void MarkReaderThread() => t_readerThread = true;
+
     /// <summary>
     /// Runs the continuations woken by a batch of frames: all but the last on the thread pool, the last one inline when
     /// this is a thread-pool thread (the common case of one handler waiting for one result: it resumes on the thread
-    /// that read its result instead of waking another one). Never inline on a dedicated I/O thread.
+    /// that read its result instead of waking another one). Never inline on another dedicated thread (e.g. the socket
+    /// engine's), except a connection reader thread that the watchdog guards (<see cref="MarkReaderThread"/>).
     /// </summary>
     private static void RunWakeups(List<Action> wakeups)
     {
@@ -848,7 +858,7 @@ internal sealed class InvocationStateMachine
             return;
         }
 
-        if (Thread.CurrentThread.IsThreadPoolThread)
+        if (t_readerThread || Thread.CurrentThread.IsThreadPoolThread)
         {
             last();
         }

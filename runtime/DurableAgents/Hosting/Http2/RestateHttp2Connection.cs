@@ -1,7 +1,9 @@
 using System.Buffers;
 using System.Buffers.Binary;
+using System.Diagnostics;
 using System.IO.Pipelines;
 using DurableAgents.Definitions;
+using DurableAgents.Internal;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Connections.Features;
 using Microsoft.Extensions.DependencyInjection;
@@ -36,9 +38,12 @@ internal sealed class RestateHttp2Connection
         minimumSegmentSize: 2048,
         useSynchronizationContext: false);
 
-    private readonly ConnectionContext _connection;
-    private readonly PipeReader _input;
-    private readonly PipeWriter _output;
+    // The transport: Kestrel's connection (pipes) or, on RestateSocketTransport's listeners, a socket and reader thread.
+    private readonly ConnectionContext? _connection;
+    private readonly PipeReader? _input;
+    private readonly PipeWriter? _output;
+    private readonly H2cSocket? _socket;
+    private readonly string _connectionId;
     private readonly RestateEndpoint _endpoint;
     private readonly IServiceScopeFactory _scopes;
     private readonly string _prefix;
@@ -71,26 +76,39 @@ internal sealed class RestateHttp2Connection
     private bool _headerEndStream;
 
     public RestateHttp2Connection(ConnectionContext connection, RestateEndpoint endpoint, IServiceScopeFactory scopes, string prefix)
+        : this(endpoint, scopes, prefix, connection.ConnectionId)
     {
         _connection = connection;
         _input = connection.Transport.Input;
         _output = connection.Transport.Output;
+    }
+
+    public RestateHttp2Connection(H2cSocket socket, RestateEndpoint endpoint, IServiceScopeFactory scopes, string prefix)
+        : this(endpoint, scopes, prefix, socket.Id)
+    {
+        _socket = socket;
+    }
+
+    private RestateHttp2Connection(RestateEndpoint endpoint, IServiceScopeFactory scopes, string prefix, string connectionId)
+    {
+        _connectionId = connectionId;
         _endpoint = endpoint;
         _scopes = scopes;
         _prefix = prefix.TrimEnd('/');
         _logger = endpoint.Logger;
     }
 
-    /// <summary>Serves the connection until the peer closes it, a connection error, or server shutdown.</summary>
+    /// <summary>Serves a Kestrel connection until the peer closes it, a connection error, or server shutdown.</summary>
     public async Task RunAsync()
     {
+        var input = _input!;
         lock (_lock)
         {
             WriteInitialSettingsLocked();
         }
 
         Flush();
-        using var shutdown = _connection.Features.Get<IConnectionLifetimeNotificationFeature>()?.ConnectionClosedRequested.Register(
+        using var shutdown = _connection!.Features.Get<IConnectionLifetimeNotificationFeature>()?.ConnectionClosedRequested.Register(
             static s => ((RestateHttp2Connection)s!).BeginShutdown(), this);
         Http2ErrorCode? error = null;
         string? errorMessage = null;
@@ -99,7 +117,7 @@ internal sealed class RestateHttp2Connection
             await ReadPrefaceAsync().ConfigureAwait(false);
             while (true)
             {
-                var result = await _input.ReadAsync().ConfigureAwait(false);
+                var result = await input.ReadAsync().ConfigureAwait(false);
                 var buffer = result.Buffer;
                 try
                 {
@@ -110,7 +128,7 @@ internal sealed class RestateHttp2Connection
                 }
                 finally
                 {
-                    _input.AdvanceTo(buffer.Start, buffer.End);
+                    input.AdvanceTo(buffer.Start, buffer.End);
                 }
 
                 Flush();
@@ -118,7 +136,7 @@ internal sealed class RestateHttp2Connection
                 {
                     if (result.IsCompleted && buffer.Length > 0)
                     {
-                        _logger.LogDebug("HTTP/2 connection {Id} ended inside a frame", _connection.ConnectionId);
+                        _logger.LogDebug("HTTP/2 connection {Id} ended inside a frame", _connectionId);
                     }
 
                     break;
@@ -129,11 +147,11 @@ internal sealed class RestateHttp2Connection
         {
             error = e.Code;
             errorMessage = e.Message;
-            _logger.LogWarning("HTTP/2 connection {Id} closed with {Code}: {Message}", _connection.ConnectionId, e.Code, e.Message);
+            _logger.LogWarning("HTTP/2 connection {Id} closed with {Code}: {Message}", _connectionId, e.Code, e.Message);
         }
         catch (Exception e) when (e is IOException or ConnectionResetException or ConnectionAbortedException or OperationCanceledException or ObjectDisposedException)
         {
-            _logger.LogDebug("HTTP/2 connection {Id} ended: {Message}", _connection.ConnectionId, e.Message);
+            _logger.LogDebug("HTTP/2 connection {Id} ended: {Message}", _connectionId, e.Message);
         }
         finally
         {
@@ -141,33 +159,222 @@ internal sealed class RestateHttp2Connection
         }
     }
 
+    // ------------------------------------------------------------------ serving on reader threads (RestateSocketTransport)
+
+    private const int ReadBufferSize = 64 * 1024; // > one maximal frame, so a partial frame always fits after compaction
+
+    /// <summary>Body-pipe continuations a reader thread collects while it parses a batch (run after the batch).</summary>
+    [ThreadStatic]
+    private static List<(Action<object?> Action, object? State)>? t_deferred;
+
+    // Owned by whichever thread currently reads (one at a time; the watchdog hands reading over, see InlineWatchdog).
+    private readonly List<(Action<object?> Action, object? State)> _deferred = [];
+    private byte[] _readBuffer = [];
+    private int _readCount;
+    private bool _prefaceRead;
+    private Action? _onClosed;
+
+    // Handing reading over: the generation of the reader thread running handler code inline (0: none), and since when.
+    private int _inlineOwner;
+    private long _inlineSince;
+    private int _readerGenerations;
+
+    /// <summary>
+    /// Serves a socket connection on the calling (dedicated) thread with blocking reads, until the connection ends or
+    /// the watchdog moves reading to another thread. <paramref name="onClosed"/> runs once the connection has ended,
+    /// on whichever thread ends it.
+    /// </summary>
+    public void RunOnReaderThread(Action onClosed)
+    {
+        _onClosed = onClosed;
+        _readBuffer = new byte[ReadBufferSize];
+        lock (_lock)
+        {
+            WriteInitialSettingsLocked();
+        }
+
+        Flush();
+        InlineWatchdog.Register(this);
+        ReaderLoop(Interlocked.Increment(ref _readerGenerations));
+    }
+
+    private void ReaderLoop(int generation)
+    {
+        InvocationStateMachine.MarkReaderThread();
+        var socket = _socket!;
+        Http2ErrorCode? error = null;
+        string? errorMessage = null;
+        try
+        {
+            while (true)
+            {
+                var n = socket.Receive(_readBuffer.AsSpan(_readCount));
+                if (n == 0)
+                {
+                    if (_readCount > 0)
+                    {
+                        _logger.LogDebug("HTTP/2 connection {Id} ended inside a frame", _connectionId);
+                    }
+
+                    break;
+                }
+
+                _readCount += n;
+                var buffer = new ReadOnlySequence<byte>(_readBuffer, 0, _readCount);
+                if (!_prefaceRead)
+                {
+                    if (!TrySkipPreface(ref buffer))
+                    {
+                        continue;
+                    }
+
+                    _prefaceRead = true;
+                }
+
+                t_deferred = _deferred;
+                try
+                {
+                    while (TryReadFrame(ref buffer, out var header, out var payload))
+                    {
+                        ProcessFrame(header, payload);
+                    }
+                }
+                finally
+                {
+                    t_deferred = null;
+                }
+
+                var left = (int)buffer.Length;
+                if (left > 0 && left < _readCount)
+                {
+                    Buffer.BlockCopy(_readBuffer, _readCount - left, _readBuffer, 0, left);
+                }
+
+                _readCount = left;
+                Flush();
+                if (_deferred.Count > 0 && !RunDeferred(generation))
+                {
+                    return; // the watchdog moved reading to another thread while handler code ran here
+                }
+            }
+        }
+        catch (Http2ConnectionException e)
+        {
+            error = e.Code;
+            errorMessage = e.Message;
+            _logger.LogWarning("HTTP/2 connection {Id} closed with {Code}: {Message}", _connectionId, e.Code, e.Message);
+        }
+        catch (Exception e) when (e is System.Net.Sockets.SocketException or IOException or ObjectDisposedException)
+        {
+            _logger.LogDebug("HTTP/2 connection {Id} ended: {Message}", _connectionId, e.Message);
+        }
+
+        foreach (var (action, state) in _deferred)
+        {
+            System.Threading.ThreadPool.UnsafeQueueUserWorkItem(action, state, preferLocal: false);
+        }
+
+        _deferred.Clear();
+        CloseConnection(error, errorMessage);
+        InlineWatchdog.Unregister(this);
+        socket.ReadingDone();
+        _onClosed?.Invoke();
+    }
+
+    /// <summary>
+    /// Runs the continuations the batch woke: all but the last on the thread pool, the last (typically the one
+    /// invocation waiting for this result) right here, as the watchdog's "inline" owner. False when the watchdog took
+    /// reading over meanwhile: this thread must then stop reading.
+    /// </summary>
+    private bool RunDeferred(int generation)
+    {
+        var count = _deferred.Count;
+        for (var i = 0; i < count - 1; i++)
+        {
+            var (queued, queuedState) = _deferred[i];
+            System.Threading.ThreadPool.UnsafeQueueUserWorkItem(queued, queuedState, preferLocal: false);
+        }
+
+        var (action, state) = _deferred[count - 1];
+        _deferred.Clear();
+        Volatile.Write(ref _inlineSince, Stopwatch.GetTimestamp());
+        Volatile.Write(ref _inlineOwner, generation);
+        try
+        {
+            action(state);
+        }
+        catch (Exception e)
+        {
+            _logger.LogError(e, "HTTP/2 connection {Id}: a request body continuation failed", _connectionId);
+        }
+
+        return Interlocked.CompareExchange(ref _inlineOwner, 0, generation) == generation;
+    }
+
+    /// <summary>Called by the watchdog: moves reading to a new thread when handler code has held the reader too long.</summary>
+    internal void TakeOverReadingIfStuck(long now, long due)
+    {
+        var owner = Volatile.Read(ref _inlineOwner);
+        if (owner == 0 || now - Volatile.Read(ref _inlineSince) < due
+            || Interlocked.CompareExchange(ref _inlineOwner, 0, owner) != owner)
+        {
+            return;
+        }
+
+        var generation = Interlocked.Increment(ref _readerGenerations);
+        _logger.LogDebug("HTTP/2 connection {Id}: handler code has held the reader thread for over {Threshold} ms; reading moves to a new thread",
+            _connectionId, InlineWatchdog.Threshold.TotalMilliseconds);
+        var thread = new Thread(static s =>
+        {
+            var (connection, g) = ((RestateHttp2Connection, int))s!;
+            connection.ReaderLoop(g);
+        })
+        {
+            IsBackground = true,
+            Name = "Restate h2c",
+        };
+        thread.UnsafeStart((this, generation));
+    }
+
     // ------------------------------------------------------------------ reading
 
     private async Task ReadPrefaceAsync()
     {
-        var prefaceLength = Http2FrameHeader.ClientPreface.Length;
+        var input = _input!;
         while (true)
         {
-            var result = await _input.ReadAsync().ConfigureAwait(false);
+            var result = await input.ReadAsync().ConfigureAwait(false);
             var buffer = result.Buffer;
-            if (buffer.Length >= prefaceLength)
+            if (TrySkipPreface(ref buffer))
             {
-                if (!Http2FrameHeader.StartsLikePreface(buffer.Slice(0, prefaceLength)))
-                {
-                    _input.AdvanceTo(buffer.Start);
-                    throw new Http2ConnectionException(Http2ErrorCode.ProtocolError, "invalid connection preface");
-                }
-
-                _input.AdvanceTo(buffer.GetPosition(prefaceLength));
+                input.AdvanceTo(buffer.Start);
                 return;
             }
 
-            _input.AdvanceTo(buffer.Start, buffer.End);
+            input.AdvanceTo(buffer.Start, buffer.End);
             if (result.IsCompleted || result.IsCanceled)
             {
                 throw new IOException("the connection ended before the HTTP/2 preface");
             }
         }
+    }
+
+    /// <summary>True (and <paramref name="buffer"/> past it) once the whole client preface is there; throws if it is not the preface.</summary>
+    private static bool TrySkipPreface(ref ReadOnlySequence<byte> buffer)
+    {
+        var prefaceLength = Http2FrameHeader.ClientPreface.Length;
+        if (buffer.Length < prefaceLength)
+        {
+            return false;
+        }
+
+        if (!Http2FrameHeader.StartsLikePreface(buffer.Slice(0, prefaceLength)))
+        {
+            throw new Http2ConnectionException(Http2ErrorCode.ProtocolError, "invalid connection preface");
+        }
+
+        buffer = buffer.Slice(prefaceLength);
+        return true;
     }
 
     private static bool TryReadFrame(ref ReadOnlySequence<byte> buffer, out Http2FrameHeader header, out ReadOnlySequence<byte> payload)
@@ -252,7 +459,7 @@ internal sealed class RestateHttp2Connection
                         throw new Http2ConnectionException(Http2ErrorCode.ProtocolError, "GOAWAY on a stream");
                     }
 
-                    _logger.LogDebug("HTTP/2 connection {Id}: the peer sent GOAWAY", _connection.ConnectionId);
+                    _logger.LogDebug("HTTP/2 connection {Id}: the peer sent GOAWAY", _connectionId);
                     break;
                 case Http2FrameType.WindowUpdate:
                     OnWindowUpdate(header, payload);
@@ -1013,7 +1220,7 @@ internal sealed class RestateHttp2Connection
                 _streams.Remove(id);
                 if (_closing && _streams.Count == 0)
                 {
-                    _input.CancelPendingRead();
+                    StopReading();
                 }
             }
         }
@@ -1045,7 +1252,7 @@ internal sealed class RestateHttp2Connection
 
             if (_closing && _streams.Count == 0)
             {
-                _input.CancelPendingRead();
+                StopReading();
             }
         }
 
@@ -1109,7 +1316,7 @@ internal sealed class RestateHttp2Connection
             Http2FrameHeader.WriteGoAway(_pending, _lastStreamId, Http2ErrorCode.NoError, null);
             if (_streams.Count == 0)
             {
-                _input.CancelPendingRead();
+                StopReading();
             }
         }
 
@@ -1145,7 +1352,7 @@ internal sealed class RestateHttp2Connection
 
         if (complete)
         {
-            _output.Complete();
+            CompleteOutput();
         }
     }
 
@@ -1175,11 +1382,32 @@ internal sealed class RestateHttp2Connection
     {
         while (true)
         {
+            if (_socket is { } socket)
+            {
+                try
+                {
+                    socket.Send(batch.WrittenSpan);
+                }
+                catch (Exception e)
+                {
+                    OutputFailed(batch, e);
+                    return;
+                }
+
+                if (!NextBatch(ref batch))
+                {
+                    return;
+                }
+
+                continue;
+            }
+
             ValueTask<FlushResult> flush;
             try
             {
-                _output.Write(batch.WrittenSpan);
-                flush = _output.FlushAsync();
+                var output = _output!;
+                output.Write(batch.WrittenSpan);
+                flush = output.FlushAsync();
             }
             catch (Exception e)
             {
@@ -1249,7 +1477,7 @@ internal sealed class RestateHttp2Connection
 
         if (complete)
         {
-            _output.Complete();
+            CompleteOutput();
         }
 
         return false;
@@ -1257,7 +1485,7 @@ internal sealed class RestateHttp2Connection
 
     private void OutputFailed(ArrayBufferWriter<byte> batch, Exception? e)
     {
-        _logger.LogDebug("HTTP/2 connection {Id}: writing failed: {Message}", _connection.ConnectionId, e?.Message ?? "the transport closed");
+        _logger.LogDebug("HTTP/2 connection {Id}: writing failed: {Message}", _connectionId, e?.Message ?? "the transport closed");
         batch.ResetWrittenCount();
         List<Http2Stream> open;
         lock (_lock)
@@ -1275,8 +1503,51 @@ internal sealed class RestateHttp2Connection
             ResetStream(stream.Id, Http2ErrorCode.Cancel, sendReset: false, onReadLoop: false);
         }
 
-        _connection.Abort(new ConnectionAbortedException("writing to the Restate connection failed", e ?? new IOException("the transport closed")));
+        Abort(new ConnectionAbortedException("writing to the Restate connection failed", e ?? new IOException("the transport closed")));
     }
+
+    // ------------------------------------------------------------------ transport operations
+
+    /// <summary>Ends the read loop (it sees the end of its input).</summary>
+    private void StopReading()
+    {
+        if (_socket is { } socket)
+        {
+            socket.StopReading();
+        }
+        else
+        {
+            _input!.CancelPendingRead();
+        }
+    }
+
+    private void CompleteOutput()
+    {
+        if (_socket is { } socket)
+        {
+            socket.CompleteOutput();
+        }
+        else
+        {
+            _output!.Complete();
+        }
+    }
+
+    /// <summary>Closes the transport at once; the read loop ends with an error and every open stream is reset.</summary>
+    public void Abort(ConnectionAbortedException reason)
+    {
+        if (_socket is { } socket)
+        {
+            socket.Abort();
+        }
+        else
+        {
+            _connection!.Abort(reason);
+        }
+    }
+
+    /// <summary>Graceful shutdown: GOAWAY, open streams finish, then the connection closes.</summary>
+    public void RequestShutdown() => BeginShutdown();
 
     // ------------------------------------------------------------------ per-stream pieces
 
@@ -1358,15 +1629,24 @@ internal sealed class RestateHttp2Connection
     }
 
     /// <summary>
-    /// Resumes the invocation's input reader on the thread pool, preferring the current thread's local queue: when the
-    /// read loop runs inline on the transport's receive thread, that thread picks the work up as soon as it has re-armed
-    /// its socket receive, so a slow handler step never holds up reading the connection.
+    /// Resumes the invocation's input reader. On a Kestrel connection: on the thread pool, preferring the current
+    /// thread's local queue (the read loop runs inline on the transport's receive thread, which picks the work up as
+    /// soon as it has re-armed its socket receive, so a slow handler step never holds up reading the connection). On a
+    /// reader thread of RestateSocketTransport: collected and run when the batch is parsed (see RunDeferred).
     /// </summary>
     private sealed class LocalThreadPoolScheduler : PipeScheduler
     {
         public static readonly LocalThreadPoolScheduler Instance = new();
 
         public override void Schedule(Action<object?> action, object? state)
-            => System.Threading.ThreadPool.UnsafeQueueUserWorkItem(action, state, preferLocal: true);
+        {
+            if (t_deferred is { } deferred)
+            {
+                deferred.Add((action, state)); // a reader thread parsing a batch: runs these when the batch is done
+                return;
+            }
+
+            System.Threading.ThreadPool.UnsafeQueueUserWorkItem(action, state, preferLocal: true);
+        }
     }
 }
