@@ -7,10 +7,11 @@ using static DurableAgents.Tests.TestServices;
 namespace DurableAgents.Tests;
 
 /// <summary>
-/// The same end-to-end suite over HTTP/2 bidi streaming (DurableAgents' HTTP/2 layer, the default, and Kestrel's
-/// HTTP/2 stack) and over HTTP/1.1 request-response.
+/// The same end-to-end suite over HTTP/2 bidi streaming (DurableAgents' HTTP/2 layer on reader threads, the default;
+/// the same layer on Kestrel's transport threads; Kestrel's HTTP/2 stack) and over HTTP/1.1 request-response.
 /// </summary>
 [TestFixture("direct-http2")]
+[TestFixture("direct-http2-kestrel-transport")]
 [TestFixture("kestrel-http2")]
 [TestFixture("http1")]
 [NonParallelizable]
@@ -21,6 +22,7 @@ public sealed class ServiceEndToEndTests(string transport)
     private RestateEndpointOptions Transport(RestateEndpointOptions options)
     {
         options.DirectHttp2 = transport != "kestrel-http2";
+        options.ReaderThreads = transport == "direct-http2";
         return options;
     }
 

@@ -22,23 +22,39 @@ namespace DurableAgents.Tests.Http2;
 /// DurableAgents' own HTTP/2 layer (<see cref="RestateListenOptionsExtensions.UseRestateHttp2"/>) spoken to by an
 /// independent client (.NET's SocketsHttpHandler) and by raw frames, for the parts a well-behaved client never
 /// exercises: tiny flow-control windows, PING, protocol errors, resets. The end-to-end suites run every invocation
-/// through this layer too (RestateHost uses it).
+/// through this layer too (RestateHost uses it). Each test runs on both transports under the layer: h2c connections on
+/// reader threads of their own (<see cref="RestateWebHostBuilderExtensions.UseRestateTransport"/>, RestateHost's
+/// default) and on Kestrel's socket transport.
 /// </summary>
-public sealed class RestateHttp2Tests
+[TestFixture("reader-threads")]
+[TestFixture("kestrel-transport")]
+public sealed class RestateHttp2Tests(string transport)
 {
     private static readonly string LongText = new('x', 300);
 
-    private static readonly TaskCompletionSource s_spinning = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private static readonly TaskCompletionSource<(bool Cancelled, TimeSpan Waited)> s_observed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly bool _readerThreads = transport == "reader-threads";
+    private readonly TaskCompletionSource _spinning = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource<(bool Cancelled, TimeSpan Waited, string? Thread)> _observed = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    private static WebApplication? s_app;
-    private static int s_port;
+    private WebApplication? _app;
+    private int _port;
 
-    [OneTimeSetUp]
-    public static async Task StartAsync()
+    private WebApplicationBuilder CreateBuilder()
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        if (_readerThreads)
+        {
+            builder.WebHost.UseRestateTransport();
+        }
+
+        return builder;
+    }
+
+    [OneTimeSetUp]
+    public async Task StartAsync()
+    {
+        var builder = CreateBuilder();
         builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0, lo =>
         {
             lo.Protocols = HttpProtocols.Http1AndHttp2;
@@ -52,37 +68,37 @@ public sealed class RestateHttp2Tests
                 await ctx.RunAsync("first", _ => Task.FromResult(1));
                 return await ctx.RunAsync("spin", ct =>
                 {
-                    s_spinning.TrySetResult();
+                    _spinning.TrySetResult();
                     var clock = System.Diagnostics.Stopwatch.StartNew();
                     while (!ct.IsCancellationRequested && clock.Elapsed < TimeSpan.FromSeconds(10))
                     {
                         Thread.SpinWait(1000); // synchronous work: never yields its thread
                     }
 
-                    s_observed.TrySetResult((ct.IsCancellationRequested, clock.Elapsed));
+                    _observed.TrySetResult((ct.IsCancellationRequested, clock.Elapsed, Thread.CurrentThread.Name));
                     return Task.FromResult("done");
                 });
             }))));
         var app = builder.Build();
         app.MapRestate();
         await app.StartAsync();
-        s_port = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First()).Port;
-        s_app = app;
+        _port = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First()).Port;
+        _app = app;
     }
 
     [OneTimeTearDown]
-    public static async Task StopAsync()
+    public async Task StopAsync()
     {
-        if (s_app is not null)
+        if (_app is not null)
         {
-            await s_app.DisposeAsync();
+            await _app.DisposeAsync();
         }
     }
 
     [Test]
     public async Task An_independent_HTTP2_client_gets_health_discovery_and_clear_errors()
     {
-        using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{s_port}/") };
+        using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{_port}/") };
 
         async Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, HttpContent? content = null, string? accept = null)
         {
@@ -137,8 +153,7 @@ public sealed class RestateHttp2Tests
         var request = new System.Security.Cryptography.X509Certificates.CertificateRequest("CN=localhost", key, System.Security.Cryptography.HashAlgorithmName.SHA256);
         using var certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow.AddHours(1));
 
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        var builder = CreateBuilder(); // with reader threads, the TLS connection goes through their listener to Kestrel
         builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0, lo =>
         {
             lo.Protocols = HttpProtocols.Http1AndHttp2;
@@ -176,7 +191,7 @@ public sealed class RestateHttp2Tests
     [Test]
     public async Task HTTP11_connections_on_the_same_listener_still_reach_Kestrel()
     {
-        using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{s_port}/"), DefaultRequestVersion = HttpVersion.Version11 };
+        using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{_port}/"), DefaultRequestVersion = HttpVersion.Version11 };
         var response = await client.GetAsync("health");
         Assert.That(response.Version, Is.EqualTo(HttpVersion.Version11));
         Assert.That(await response.Content.ReadAsStringAsync(), Is.EqualTo("OK"));
@@ -185,7 +200,7 @@ public sealed class RestateHttp2Tests
     [Test]
     public async Task Response_data_never_exceeds_the_peers_window_and_resumes_on_WINDOW_UPDATE()
     {
-        await using var h2 = await RawHttp2Client.ConnectAsync(s_port, initialWindowSize: 10);
+        await using var h2 = await RawHttp2Client.ConnectAsync(_port, initialWindowSize: 10);
         var journal = new JournalBuilder().Input("\"go\"").Build();
         h2.SendRequest(1, "POST", "/invoke/H2/long", RestateEndpoint.InvocationContentTypeV6, journal);
 
@@ -231,7 +246,7 @@ public sealed class RestateHttp2Tests
     [Test]
     public async Task PING_is_answered_and_a_protocol_error_ends_only_that_connection()
     {
-        await using (var h2 = await RawHttp2Client.ConnectAsync(s_port))
+        await using (var h2 = await RawHttp2Client.ConnectAsync(_port))
         {
             byte[] opaque = [1, 2, 3, 4, 5, 6, 7, 8];
             h2.SendFrame(Http2FrameType.Ping, 0, 0, opaque);
@@ -247,7 +262,7 @@ public sealed class RestateHttp2Tests
         }
 
         // The endpoint serves the next connection.
-        await using var next = await RawHttp2Client.ConnectAsync(s_port);
+        await using var next = await RawHttp2Client.ConnectAsync(_port);
         next.SendRequest(1, "GET", "/health", null, null);
         var response = await next.NextFrameAsync(f => f.Header.Type == Http2FrameType.Data && f.Header.Has(Http2Flags.EndStream));
         Assert.That(Encoding.UTF8.GetString(response.Payload), Is.EqualTo("OK"));
@@ -256,7 +271,7 @@ public sealed class RestateHttp2Tests
     [Test]
     public async Task A_reset_stream_ends_its_invocation_and_the_connection_serves_the_next_one()
     {
-        await using var h2 = await RawHttp2Client.ConnectAsync(s_port);
+        await using var h2 = await RawHttp2Client.ConnectAsync(_port);
 
         // Stream 1: headers and a partial journal (no END_STREAM), then RST_STREAM(CANCEL).
         var journal = new JournalBuilder().Input("\"first\"").Build();
@@ -289,7 +304,7 @@ public sealed class RestateHttp2Tests
         // The first step's completion arrives on the connection, so the handler resumes from the read loop; its second
         // closure then computes synchronously until its token fires. The CANCEL signal that arrives meanwhile must
         // still be read and delivered.
-        await using var h2 = await RawHttp2Client.ConnectAsync(s_port);
+        await using var h2 = await RawHttp2Client.ConnectAsync(_port);
         var start = new JournalBuilder().Input("\"x\"").Build();
         h2.SendRequest(1, "POST", "/invoke/H2/spin", RestateEndpoint.InvocationContentTypeV6, start, endStream: false);
         var output = new List<byte>();
@@ -300,12 +315,22 @@ public sealed class RestateHttp2Tests
 
         h2.SendFrame(Http2FrameType.Data, 0, 1, Encode(MessageType.RunCompletion,
             new NotificationTemplate { CompletionId = 1, Value = new Value { Content = Google.Protobuf.ByteString.CopyFromUtf8("1") } }));
-        await s_spinning.Task.WaitAsync(TimeSpan.FromSeconds(15));
+        await _spinning.Task.WaitAsync(TimeSpan.FromSeconds(15));
         h2.SendFrame(Http2FrameType.Data, 0, 1, Encode(MessageType.SignalNotification, new NotificationTemplate { SignalId = 1, Void = new Protocol.Messages.Void() }));
 
-        var (cancelled, waited) = await s_observed.Task.WaitAsync(TimeSpan.FromSeconds(20));
+        var (cancelled, waited, thread) = await _observed.Task.WaitAsync(TimeSpan.FromSeconds(20));
         Assert.That(cancelled, Is.True, $"the closure spun {waited.TotalMilliseconds:F0} ms without seeing the CANCEL signal");
         Assert.That(waited, Is.LessThan(TimeSpan.FromSeconds(5)));
+        if (_readerThreads)
+        {
+            // The step resumed on the connection's reader thread and held it; the watchdog moved reading to a new
+            // thread, which read the CANCEL signal.
+            Assert.That(thread, Is.EqualTo("Restate h2c"), "the handler step did not resume on the connection's reader thread");
+        }
+        else
+        {
+            Assert.That(thread, Is.Not.EqualTo("Restate h2c"));
+        }
         h2.SendFrame(Http2FrameType.Data, Http2Flags.EndStream, 1, []);
     }
 
