@@ -11,7 +11,9 @@ namespace DurableAgents.Hosting.Http2;
 
 /// <summary>
 /// The listeners marked with <see cref="RestateListenOptionsExtensions.UseRestateHttp2"/>, with their path prefix.
-/// Kestrel hands the transport only the listener's <see cref="EndPoint"/>, so that is the key.
+/// Kestrel hands the transport only an <see cref="EndPoint"/>: the marked listener's own, or for <c>ListenLocalhost</c>
+/// and <c>ListenAnyIP</c> one per address family, on the same port. So a bound endpoint matches a mark when it is
+/// the same object, or has the same (fixed) port and either the same address or a mark on loopback / any address.
 /// </summary>
 internal sealed class RestateTransportMarks
 {
@@ -41,7 +43,8 @@ internal sealed class RestateTransportMarks
 
             foreach (var mark in _marks)
             {
-                if (mark.EndPoint.Equals(endpoint) && endpoint is not IPEndPoint { Port: 0 })
+                if (mark.EndPoint is IPEndPoint marked && endpoint is IPEndPoint candidate && marked.Port != 0 && marked.Port == candidate.Port
+                    && (marked.Address.Equals(candidate.Address) || IsExpanded(marked.Address)))
                 {
                     prefix = mark.Prefix;
                     return true;
@@ -52,6 +55,9 @@ internal sealed class RestateTransportMarks
         prefix = "";
         return false;
     }
+
+    private static bool IsExpanded(IPAddress address)
+        => IPAddress.IsLoopback(address) || address.Equals(IPAddress.Any) || address.Equals(IPAddress.IPv6Any);
 }
 
 /// <summary>
@@ -109,7 +115,15 @@ internal sealed class RestateSocketListener : IConnectionListener
         _scopes = scopes;
         _prefix = prefix;
         _logger = restate.Logger;
-        _listen = options.CreateBoundListenSocket(endpoint);
+        try
+        {
+            _listen = options.CreateBoundListenSocket(endpoint);
+        }
+        catch (SocketException e) when (e.SocketErrorCode == SocketError.AddressAlreadyInUse)
+        {
+            throw new AddressInUseException(e.Message, e); // what Kestrel's address binding expects from a transport
+        }
+
         _listen.Listen(options.Backlog);
         EndPoint = _listen.LocalEndPoint!;
         _kestrelConnections = new SocketConnectionContextFactory(new SocketConnectionFactoryOptions
