@@ -21,7 +21,8 @@ internal static class InvocationRunner
         if (!machine.IsClosed)
         {
             var context = new InvocationContext(machine, service, handler, jsonOptions, services);
-            // Already on a thread-pool thread (Ready completes asynchronously): start the handler here, no extra hop.
+            // Ready completes after the batch that finished the journal, on the thread that read it (a thread-pool or a
+            // connection's reader thread, outside the state machine's lock): start the handler right here.
             _ = RunHandlerAsync(context, handler);
         }
 
@@ -30,7 +31,12 @@ internal static class InvocationRunner
         await writer.ConfigureAwait(false);
 
         // Drain the request to EOF before ending the response (the server closes it after our final message).
-        if (await Task.WhenAny(reader, Task.Delay(drainTimeout, CancellationToken.None)).ConfigureAwait(false) != reader)
+        // WaitAsync's timer goes away with the wait (a Task.Delay would stay queued for the whole timeout).
+        try
+        {
+            await reader.WaitAsync(drainTimeout).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
         {
             log?.Warning($"Restate did not close the request stream of {service.Name}/{handler.Name} within {drainTimeout}");
         }

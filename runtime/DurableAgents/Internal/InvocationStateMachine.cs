@@ -98,10 +98,17 @@ internal sealed class InvocationStateMachine
     [ThreadStatic] private static List<Action>? t_collectWakeups;
     [ThreadStatic] private static List<Action>? t_spareWakeups;
 
-    private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    // Completed from the wake-up list (never under the lock), so the awaiting runner starts the handler on the thread
+    // that read the journal, after the batch: no thread-pool hop before the handler's first step.
+    private readonly TaskCompletionSource _ready = new();
+    private readonly Action _completeReady;
     private readonly TaskCompletionSource<InvocationOutcome> _closed = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    public InvocationStateMachine(ILogSink? log = null) => _log = log ?? ILogSink.None;
+    public InvocationStateMachine(ILogSink? log = null)
+    {
+        _log = log ?? ILogSink.None;
+        _completeReady = () => _ready.TrySetResult();
+    }
 
     /// <summary>Completes when Start and all known entries have arrived and the handler may run (or the machine closed).</summary>
     public Task Ready => _ready.Task;
@@ -333,7 +340,7 @@ internal sealed class InvocationStateMachine
                         Input = (InputCommandMessage)_replay[0].Message;
                         _replayPosition = 1;
                         _phase = _replay.Count > 1 ? Phase.Replaying : Phase.Processing;
-                        _ready.TrySetResult();
+                        Schedule(_completeReady);
                     }
 
                     return;
@@ -1017,7 +1024,11 @@ internal sealed class InvocationStateMachine
         }
 
         _parked.Clear();
-        _ready.TrySetResult();
+        if (!_ready.Task.IsCompleted)
+        {
+            Schedule(_completeReady);
+        }
+
         _closed.TrySetResult(outcome);
         SignalOutputLocked();
     }
