@@ -22,6 +22,8 @@ public sealed class RestateTransportMarksTests
         Assert.That(marks.TryGet(new IPEndPoint(IPAddress.Any, 9090), out prefix), Is.True);
         Assert.That(prefix, Is.Empty);
         Assert.That(marks.TryGet(new IPEndPoint(IPAddress.Loopback, 9081), out _), Is.False, "another port");
+        Assert.That(marks.TryGet(new IPEndPoint(IPAddress.Parse("10.1.2.3"), 9080), out _), Is.False, "a loopback mark does not cover other addresses");
+        Assert.That(marks.TryGet(new IPEndPoint(IPAddress.Loopback, 9090), out _), Is.False, "an 'any' mark stands for the 'any' addresses only");
     }
 
     [Test]

@@ -268,7 +268,20 @@ internal sealed class RestateHttp2Connection
         {
             _logger.LogDebug("HTTP/2 connection {Id} ended: {Message}", _connectionId, e.Message);
         }
+        catch (Exception e)
+        {
+            // A dedicated thread: an exception escaping it would end the process. Close this connection instead.
+            error = Http2ErrorCode.InternalError;
+            errorMessage = "internal error";
+            _logger.LogError(e, "HTTP/2 connection {Id} failed", _connectionId);
+        }
 
+        EndReading(error, errorMessage);
+    }
+
+    /// <summary>The end of a reader-thread connection, by the last thread that read it.</summary>
+    private void EndReading(Http2ErrorCode? error, string? errorMessage)
+    {
         foreach (var (action, state) in _deferred)
         {
             System.Threading.ThreadPool.UnsafeQueueUserWorkItem(action, state, preferLocal: false);
@@ -277,7 +290,7 @@ internal sealed class RestateHttp2Connection
         _deferred.Clear();
         CloseConnection(error, errorMessage);
         InlineWatchdog.Unregister(this);
-        socket.ReadingDone();
+        _socket!.ReadingDone();
         _onClosed?.Invoke();
     }
 
@@ -324,16 +337,27 @@ internal sealed class RestateHttp2Connection
         var generation = Interlocked.Increment(ref _readerGenerations);
         _logger.LogDebug("HTTP/2 connection {Id}: handler code has held the reader thread for over {Threshold} ms; reading moves to a new thread",
             _connectionId, InlineWatchdog.Threshold.TotalMilliseconds);
-        var thread = new Thread(static s =>
+        try
         {
-            var (connection, g) = ((RestateHttp2Connection, int))s!;
-            connection.ReaderLoop(g);
-        })
+            var thread = new Thread(static s =>
+            {
+                var (connection, g) = ((RestateHttp2Connection, int))s!;
+                connection.ReaderLoop(g);
+            })
+            {
+                IsBackground = true,
+                Name = "Restate h2c",
+            };
+            thread.UnsafeStart((this, generation));
+        }
+        catch (Exception e) when (e is OutOfMemoryException or ThreadStartException)
         {
-            IsBackground = true,
-            Name = "Restate h2c",
-        };
-        thread.UnsafeStart((this, generation));
+            // Reading was taken from the stuck thread and nobody can read now: end the connection here (Restate retries
+            // its invocations on a new one).
+            _logger.LogError(e, "HTTP/2 connection {Id}: no thread to move reading to; closing the connection", _connectionId);
+            _socket!.Abort();
+            EndReading(Http2ErrorCode.InternalError, "internal error");
+        }
     }
 
     // ------------------------------------------------------------------ reading

@@ -13,7 +13,7 @@ namespace DurableAgents.Hosting.Http2;
 /// The listeners marked with <see cref="RestateListenOptionsExtensions.UseRestateHttp2"/>, with their path prefix.
 /// Kestrel hands the transport only an <see cref="EndPoint"/>: the marked listener's own, or for <c>ListenLocalhost</c>
 /// and <c>ListenAnyIP</c> one per address family, on the same port. So a bound endpoint matches a mark when it is
-/// the same object, or has the same (fixed) port and either the same address or a mark on loopback / any address.
+/// the same object, or has the same (fixed) port and the same address, or both are loopback, or both are "any".
 /// </summary>
 internal sealed class RestateTransportMarks
 {
@@ -44,7 +44,7 @@ internal sealed class RestateTransportMarks
             foreach (var mark in _marks)
             {
                 if (mark.EndPoint is IPEndPoint marked && endpoint is IPEndPoint candidate && marked.Port != 0 && marked.Port == candidate.Port
-                    && (marked.Address.Equals(candidate.Address) || IsExpanded(marked.Address)))
+                    && (marked.Address.Equals(candidate.Address) || SameFamilyExpansion(marked.Address, candidate.Address)))
                 {
                     prefix = mark.Prefix;
                     return true;
@@ -56,8 +56,12 @@ internal sealed class RestateTransportMarks
         return false;
     }
 
-    private static bool IsExpanded(IPAddress address)
-        => IPAddress.IsLoopback(address) || address.Equals(IPAddress.Any) || address.Equals(IPAddress.IPv6Any);
+    /// <summary>Loopback stands for both loopbacks (ListenLocalhost), any address for both "any"s (ListenAnyIP).</summary>
+    private static bool SameFamilyExpansion(IPAddress marked, IPAddress candidate)
+        => (IPAddress.IsLoopback(marked) && IPAddress.IsLoopback(candidate))
+            || (IsAny(marked) && IsAny(candidate));
+
+    private static bool IsAny(IPAddress address) => address.Equals(IPAddress.Any) || address.Equals(IPAddress.IPv6Any);
 }
 
 /// <summary>
@@ -170,7 +174,16 @@ internal sealed class RestateSocketListener : IConnectionListener
             var thread = new Thread(static state =>
             {
                 var (listener, accepted) = ((RestateSocketListener, Socket))state!;
-                listener.ServeOrHandOff(accepted);
+                try
+                {
+                    listener.ServeOrHandOff(accepted);
+                }
+                catch (Exception e)
+                {
+                    // A dedicated thread: an exception escaping it would end the process.
+                    listener._logger.LogError(e, "serving a connection failed");
+                    accepted.Dispose();
+                }
             })
             {
                 IsBackground = true,
