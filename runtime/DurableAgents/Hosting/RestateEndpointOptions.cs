@@ -37,8 +37,9 @@ public sealed class RestateEndpointOptions
     public IList<string> IdentityKeys { get; } = new List<string>();
 
     /// <summary>
-    /// Serve HTTP/2 connections with DurableAgents' own HTTP/2 layer (on Kestrel's transport) instead of Kestrel's
-    /// HTTP/2 stack, on listeners set up with <see cref="RestateListenOptionsExtensions.UseRestateHttp2"/> (as
+    /// Serve HTTP/2 connections with DurableAgents' own HTTP/2 layer (on Kestrel's transport, or on reader threads with
+    /// <see cref="RestateWebHostBuilderExtensions.UseRestateTransport"/>, see <see cref="ReaderThreads"/>) instead of
+    /// Kestrel's HTTP/2 stack, on listeners set up with <see cref="RestateListenOptionsExtensions.UseRestateHttp2"/> (as
     /// <see cref="RestateHost"/> does). On by default: it spends a fraction of the CPU per journal round trip (see
     /// docs/performance-tuning.md). Set to false to fall back to Kestrel's HTTP/2 for the same listener.
     /// </summary>

@@ -31,7 +31,7 @@ internal sealed class RestateHttp2Connection
     private const long MaxWindow = int.MaxValue;
 
     private static readonly PipeOptions BodyPipeOptions = new(
-        readerScheduler: LocalThreadPoolScheduler.Instance,
+        readerScheduler: BodyReaderScheduler.Instance,
         writerScheduler: PipeScheduler.Inline,
         pauseWriterThreshold: 0,
         resumeWriterThreshold: 0,
@@ -1658,9 +1658,9 @@ internal sealed class RestateHttp2Connection
     /// soon as it has re-armed its socket receive, so a slow handler step never holds up reading the connection). On a
     /// reader thread of RestateSocketTransport: collected and run when the batch is parsed (see RunDeferred).
     /// </summary>
-    private sealed class LocalThreadPoolScheduler : PipeScheduler
+    private sealed class BodyReaderScheduler : PipeScheduler
     {
-        public static readonly LocalThreadPoolScheduler Instance = new();
+        public static readonly BodyReaderScheduler Instance = new();
 
         public override void Schedule(Action<object?> action, object? state)
         {
