@@ -1,8 +1,10 @@
 using DurableAgents.BenchService;
+using DurableAgents.Definitions;
 using DurableAgents.Hosting;
 
 // Usage: DurableAgents.BenchService <port> <fake-model-url>
-// Serves the Bench service over HTTP/2 cleartext (bidi streaming) on 127.0.0.1:<port> until killed.
+// Serves the Bench service over HTTP/2 cleartext (bidi streaming) on 127.0.0.1:<port> until killed. BENCH_SERVICE_NAME
+// renames it, so that two services (ours and the TypeScript one, or two builds of ours) can share one restate-server.
 var port = int.Parse(args[0]);
 if (args.Length > 1)
 {
@@ -17,6 +19,18 @@ await using var host = await RestateHost.StartAsync(port, o =>
 {
     o.DirectHttp2 = !kestrelHttp2;
     o.ReaderThreads = !noReaderThreads;
-}, services: s => s.AddRestateServices());
+    var name = Environment.GetEnvironmentVariable("BENCH_SERVICE_NAME");
+    if (!string.IsNullOrEmpty(name))
+    {
+        var d = BenchHandlers.Definition;
+        o.Bind(new ServiceDefinition { Name = name, Type = d.Type, Handlers = d.Handlers, Options = d.Options, JsonTypeInfoResolver = d.JsonTypeInfoResolver });
+    }
+}, services: s =>
+{
+    if (string.IsNullOrEmpty(Environment.GetEnvironmentVariable("BENCH_SERVICE_NAME")))
+    {
+        s.AddRestateServices();
+    }
+});
 Console.WriteLine($"listening {host.Port}");
 await Task.Delay(Timeout.Infinite);

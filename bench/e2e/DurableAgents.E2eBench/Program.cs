@@ -5,12 +5,13 @@ using System.Text.Json;
 using DurableAgents.E2eBench;
 using DurableAgents.Testing;
 
-// End-to-end benchmark: the same handlers on our SDK and on the official TypeScript SDK, each against a fresh
-// restate-server 1.7.12 (free loopback ports), driven by the same closed-loop load generator; runs interleaved
-// (TS, ours, TS, ours…) and reports ratios ours/TS. See docs/benchmarks.md. Usually run through bench/run.sh.
+// End-to-end benchmark: the same handlers on our SDK and on the official TypeScript SDK, both registered with one
+// restate-server 1.7.12 (free loopback ports) per round and workload, driven in turn by the same closed-loop load
+// generator, the side that goes first alternating per round; reports ratios ours/TS. See docs/benchmarks.md.
+// Usually run through bench/run.sh.
 //
 // Options: --quick | --rounds N | --duration S | --warmup S | --concurrency 1,8,32,128 | --workloads noop,steps10,agent
-//          --memory N (in-flight invocations for the memory probe, 0 = skip) | --out FILE.md
+//          --memory N (in-flight invocations for the memory probe, 0 = skip) | --out FILE.md | --server shared|fresh
 if (args.Contains("--help") || args.Contains("-h"))
 {
     Console.WriteLine("""
@@ -24,6 +25,8 @@ if (args.Contains("--help") || args.Contains("-h"))
           --sdks A,B              sides in run order; ratios are B/A (ts,dotnet)
           --dotnet-env K=V        environment for side B only (A/B of a runtime knob)
           --alt-service DIR       another build of our service for side B (A/B of a runtime change)
+          --server shared|fresh   both sides on one restate-server per round and workload, first side alternating (shared),
+                                  or each side on a fresh server of its own (fresh, the method of runs 1-11)
         """);
     return 0;
 }
@@ -62,36 +65,54 @@ for (var round = 1; round <= opt.Rounds; round++)
 {
     foreach (var workload in opt.Workloads)
     {
-        foreach (var sdk in sdks)
+        var (handler, body) = bodies[workload];
+        if (opt.SharedServer)
         {
-            await using var env = await BenchEnv.StartAsync(sdk, repo, model.Uri, cleanup, opt);
-            var (handler, body) = bodies[workload];
-            var uri = new Uri(env.Server.IngressUri, $"Bench/{handler}");
-            if (!await load.SendAsync(uri, body))
+            // Both sides on one restate-server: fresh server instances differ in speed by up to 2x (restate-server CPU per
+            // invocation of the same build spread 6-14 ms across instances), which swamped a ratio taken across two servers.
+            // The side that goes first alternates per round, so drift within a server's life (its storage growing) cancels.
+            await using var env = await BenchEnv.StartAsync([.. Enumerable.Range(0, sdks.Length)], repo, model.Uri, cleanup, opt, shareServer: true);
+            foreach (var side in env.Sides)
             {
-                throw new InvalidOperationException($"{sdk} {workload}: the first invocation failed: {load.LastError}");
+                await FirstAndWarmUp(load, env, side, workload, handler, body, opt.Warmup);
             }
 
-            // Warm-up: connections, server caches and the JIT. 15 s by default: .NET tiered compilation (with dynamic PGO) was still
-            // compiling in the background after 3 s, which charged our first point (concurrency 1) up to 2.5x its steady-state CPU.
-            await load.RunAsync(uri, body, 8, TimeSpan.FromSeconds(opt.Warmup));
             foreach (var c in opt.Concurrency)
             {
-                var row = await Measure(env, load, uri, body, round, workload, sdk, c, opt.Duration);
-                rows.Add(row);
-                Console.WriteLine(row.ToLine());
+                foreach (var side in round % 2 == 1 ? env.Sides : env.Sides.Reverse())
+                {
+                    var row = await Measure(env, side, load, side.Uri(env, handler), body, round, workload, c, opt.Duration);
+                    rows.Add(row);
+                    Console.WriteLine(row.ToLine());
+                }
+            }
+        }
+        else
+        {
+            for (var index = 0; index < sdks.Length; index++)
+            {
+                await using var env = await BenchEnv.StartAsync([index], repo, model.Uri, cleanup, opt, shareServer: false);
+                var side = env.Sides[0];
+                await FirstAndWarmUp(load, env, side, workload, handler, body, opt.Warmup);
+                foreach (var c in opt.Concurrency)
+                {
+                    var row = await Measure(env, side, load, side.Uri(env, handler), body, round, workload, c, opt.Duration);
+                    rows.Add(row);
+                    Console.WriteLine(row.ToLine());
+                }
             }
         }
     }
 
     if (opt.MemoryInvocations > 0)
     {
-        foreach (var sdk in sdks)
+        // a fresh server per side: RSS growth of the server is only attributable with one service on it
+        for (var index = 0; index < sdks.Length; index++)
         {
-            await using var env = await BenchEnv.StartAsync(sdk, repo, model.Uri, cleanup, opt);
+            await using var env = await BenchEnv.StartAsync([index], repo, model.Uri, cleanup, opt, shareServer: false);
             // Its own short warm-up (3 s, as in every recorded run): after a long warm-up the TypeScript service's heap had
             // grown enough headroom to absorb 500 held invocations without any RSS change (0.4 KiB/invocation in run 4).
-            var m = await MeasureMemory(env, load, round, sdk, opt.MemoryInvocations, warmup: 3);
+            var m = await MeasureMemory(env, env.Sides[0], load, round, opt.MemoryInvocations, warmup: 3);
             memory.Add(m);
             Console.WriteLine(m.ToLine());
         }
@@ -108,16 +129,30 @@ await File.WriteAllTextAsync(Path.ChangeExtension(outPath, ".json"), JsonSeriali
 Console.WriteLine($"results written to {outPath} (+ .json)");
 return 0;
 
-static async Task<Row> Measure(BenchEnv env, LoadGenerator load, Uri uri, byte[] body, int round, string workload, string sdk, int concurrency, int seconds)
+static async Task FirstAndWarmUp(LoadGenerator load, BenchEnv env, BenchSide side, string workload, string handler, byte[] body, int warmup)
 {
+    var uri = side.Uri(env, handler);
+    if (!await load.SendAsync(uri, body))
+    {
+        throw new InvalidOperationException($"{side.Sdk} {workload}: the first invocation failed: {load.LastError}");
+    }
+
+    // Warm-up: connections, server caches and the JIT. 15 s by default: .NET tiered compilation (with dynamic PGO) was still
+    // compiling in the background after 3 s, which charged our first point (concurrency 1) up to 2.5x its steady-state CPU.
+    await load.RunAsync(uri, body, 8, TimeSpan.FromSeconds(warmup));
+}
+
+static async Task<Row> Measure(BenchEnv env, BenchSide side, LoadGenerator load, Uri uri, byte[] body, int round, string workload, int concurrency, int seconds)
+{
+    var sdk = side.Sdk;
     var self = Process.GetCurrentProcess();
-    var svc0 = ProcStat.CpuMs(env.Service.Pid);
+    var svc0 = ProcStat.CpuMs(side.Service.Pid);
     var srv0 = ProcStat.CpuMs(env.ServerPid);
     self.Refresh();
     var gen0 = self.TotalProcessorTime.TotalMilliseconds;
     var (busy0, total0) = ProcStat.Machine();
     var result = await load.RunAsync(uri, body, concurrency, TimeSpan.FromSeconds(seconds));
-    var svc = ProcStat.CpuMs(env.Service.Pid) - svc0;
+    var svc = ProcStat.CpuMs(side.Service.Pid) - svc0;
     var srv = ProcStat.CpuMs(env.ServerPid) - srv0;
     self.Refresh();
     var gen = self.TotalProcessorTime.TotalMilliseconds - gen0;
@@ -128,21 +163,22 @@ static async Task<Row> Measure(BenchEnv env, LoadGenerator load, Uri uri, byte[]
         svc / n, srv / n, svc / wallMs, srv / wallMs, gen / wallMs, Math.Max(0, busy1 - busy0 - svc - srv - gen) / wallMs);
 }
 
-static async Task<MemoryRow> MeasureMemory(BenchEnv env, LoadGenerator load, int round, string sdk, int count, int warmup)
+static async Task<MemoryRow> MeasureMemory(BenchEnv env, BenchSide side, LoadGenerator load, int round, int count, int warmup)
 {
-    var noop = new Uri(env.Server.IngressUri, "Bench/noop");
-    var hold = new Uri(env.Server.IngressUri, "Bench/hold/send");
+    var sdk = side.Sdk;
+    var noop = side.Uri(env, "noop");
+    var hold = side.Uri(env, "hold/send");
     await load.RunAsync(noop, """{"hello":"world"}"""u8.ToArray(), 8, TimeSpan.FromSeconds(warmup));
     const int warmHolds = 20; // the hold path warmed up (JIT, first streams) before the baseline
     await SendHolds(load, hold, warmHolds);
     await WaitRunning(env, warmHolds, TimeSpan.FromSeconds(30));
     await Task.Delay(2000);
-    var svc0 = ProcStat.RssKiB(env.Service.Pid);
+    var svc0 = ProcStat.RssKiB(side.Service.Pid);
     var srv0 = ProcStat.RssKiB(env.ServerPid);
     await SendHolds(load, hold, count);
     var running = await WaitRunning(env, warmHolds + count, TimeSpan.FromSeconds(60));
     await Task.Delay(3000); // let the last streams settle
-    var svc1 = ProcStat.RssKiB(env.Service.Pid);
+    var svc1 = ProcStat.RssKiB(side.Service.Pid);
     var srv1 = ProcStat.RssKiB(env.ServerPid);
     return new MemoryRow(round, sdk, count, running - warmHolds, svc0, svc1, srv0, srv1,
         (svc1 - svc0) / (double)count, (srv1 - srv0) / (double)count);
@@ -213,6 +249,9 @@ namespace DurableAgents.E2eBench
         /// <summary>Extra environment for the last side only (e.g. runtime knobs for an A/B run of `--sdks dotnet,dotnet-tuned`).</summary>
         public Dictionary<string, string> DotnetEnv { get; init; } = [];
 
+        /// <summary>Both sides on one restate-server per round and workload (default), or each on a fresh server of its own (`--server fresh`).</summary>
+        public bool SharedServer { get; init; } = true;
+
         /// <summary>Another build of our service for the last side (A/B of a runtime change: `--sdks dotnet,dotnet-b --alt-service DIR`).</summary>
         public string? AltService { get; init; }
 
@@ -239,8 +278,19 @@ namespace DurableAgents.E2eBench
                     "--sdks" => o with { Sdks = Next().Split(',') },
                     "--dotnet-env" => AddEnv(o, dotnetEnv, Next()),
                     "--alt-service" => o with { AltService = Path.GetFullPath(Next()) },
+                    "--server" => Next() switch
+                    {
+                        "shared" => o with { SharedServer = true },
+                        "fresh" => o with { SharedServer = false },
+                        var v => throw new ArgumentException($"--server takes shared or fresh, not {v}"),
+                    },
                     _ => throw new ArgumentException($"unknown option {args[i]}"),
                 };
+            }
+
+            if (o.Sdks.Distinct(StringComparer.Ordinal).Count() != o.Sdks.Length)
+            {
+                throw new ArgumentException("--sdks needs distinct names (rows are grouped by them): e.g. dotnet,dotnet-b");
             }
 
             return o with { DotnetEnv = dotnetEnv };
@@ -272,17 +322,23 @@ namespace DurableAgents.E2eBench
             $"server {ServerRss0KiB / 1024.0:F1}->{ServerRss1KiB / 1024.0:F1} MiB = {ServerKiBPerInv:F1} KiB/inv";
     }
 
-    /// <summary>A fresh restate-server and a fresh service process, registered.</summary>
+    /// <summary>One side of the comparison: a service process and the name its Bench service is registered under.</summary>
+    internal sealed record BenchSide(string Sdk, ServiceProcess Service, string ServiceName)
+    {
+        public Uri Uri(BenchEnv env, string handler) => new(env.Server.IngressUri, $"{ServiceName}/{handler}");
+    }
+
+    /// <summary>A fresh restate-server and one or both sides' service processes, registered with it.</summary>
     internal sealed class BenchEnv : IAsyncDisposable
     {
         private readonly Cleanup _cleanup;
         private readonly Func<Task> _kill;
 
-        private BenchEnv(RestateServer server, int serverPid, ServiceProcess service, Cleanup cleanup, Func<Task> kill)
+        private BenchEnv(RestateServer server, int serverPid, IReadOnlyList<BenchSide> sides, Cleanup cleanup, Func<Task> kill)
         {
             Server = server;
             ServerPid = serverPid;
-            Service = service;
+            Sides = sides;
             _cleanup = cleanup;
             _kill = kill;
         }
@@ -291,9 +347,14 @@ namespace DurableAgents.E2eBench
 
         public int ServerPid { get; }
 
-        public ServiceProcess Service { get; }
+        /// <summary>The sides served by this server, in the order of <see cref="Options.Sdks"/>.</summary>
+        public IReadOnlyList<BenchSide> Sides { get; }
 
-        public static async Task<BenchEnv> StartAsync(string sdk, string repo, Uri modelUri, Cleanup cleanup, Options opt)
+        /// <summary>
+        /// Starts a server and the sides <paramref name="indexes"/> of <see cref="Options.Sdks"/>. Sharing a server, each side's
+        /// service is renamed BenchA, BenchB (names of equal length, so both journal the same bytes); alone it stays Bench.
+        /// </summary>
+        public static async Task<BenchEnv> StartAsync(int[] indexes, string repo, Uri modelUri, Cleanup cleanup, Options opt, bool shareServer)
         {
             var server = await RestateServer.StartAsync(new RestateServerOptions
             {
@@ -304,29 +365,45 @@ namespace DurableAgents.E2eBench
                     ["RESTATE_WORKER__INVOKER__ABORT_TIMEOUT"] = "10min",
                 },
             });
-            var pid = ProcStat.FindProcess(server.BaseDirectory) ?? throw new InvalidOperationException("restate-server pid not found");
-            ServiceProcess service;
-            try
-            {
-                var last = sdk == opt.Sdks[^1];
-                service = await ServiceProcess.StartAsync(sdk, repo, modelUri, last ? opt.DotnetEnv : new Dictionary<string, string>(),
-                    last && opt.AltService is not null && sdk != "ts" ? opt.AltService : null);
-            }
-            catch
-            {
-                await server.DisposeAsync();
-                throw;
-            }
-
+            var sides = new List<BenchSide>();
             Func<Task> kill = async () =>
             {
-                await service.DisposeAsync();
+                foreach (var side in sides)
+                {
+                    await side.Service.DisposeAsync();
+                }
+
                 await server.DisposeAsync();
             };
             cleanup.Add(kill);
-            var env = new BenchEnv(server, pid, service, cleanup, kill);
-            await server.RegisterAsync(service.Uri);
-            return env;
+            try
+            {
+                var pid = ProcStat.FindProcess(server.BaseDirectory) ?? throw new InvalidOperationException("restate-server pid not found");
+                foreach (var index in indexes)
+                {
+                    var sdk = opt.Sdks[index];
+                    var last = index == opt.Sdks.Length - 1;
+                    var name = shareServer ? "Bench" + (char)('A' + index) : "Bench";
+                    var environment = new Dictionary<string, string>(last ? opt.DotnetEnv : []);
+                    if (shareServer)
+                    {
+                        environment["BENCH_SERVICE_NAME"] = name;
+                    }
+
+                    var service = await ServiceProcess.StartAsync(sdk, repo, modelUri, environment,
+                        last && opt.AltService is not null && sdk != "ts" ? opt.AltService : null);
+                    sides.Add(new BenchSide(sdk, service, name));
+                    await server.RegisterAsync(service.Uri);
+                }
+
+                return new BenchEnv(server, pid, sides, cleanup, kill);
+            }
+            catch
+            {
+                cleanup.Remove(kill);
+                await kill();
+                throw;
+            }
         }
 
         public async ValueTask DisposeAsync()
@@ -387,7 +464,7 @@ namespace DurableAgents.E2eBench
         {
             var sb = new StringBuilder();
             sb.AppendLine(CultureInfo.InvariantCulture, $"TS = `{opt.Sdks[0]}`, ours = `{opt.Sdks[^1]}`{(opt.DotnetEnv.Count > 0 ? $" (env {string.Join(' ', opt.DotnetEnv.Select(kv => kv.Key + "=" + kv.Value))})" : "")}. Load average at the end: {File.ReadAllText("/proc/loadavg").Trim()}.");
-            sb.AppendLine(CultureInfo.InvariantCulture, $"Medians over {opt.Rounds} interleaved round(s) (TS then ours, fresh restate-server per SDK and workload), {opt.Duration} s per point after a {opt.Warmup} s warm-up; ratio = median of the per-round ratios ours/TS.");
+            sb.AppendLine(CultureInfo.InvariantCulture, $"Medians over {opt.Rounds} interleaved round(s) ({(opt.SharedServer ? "both services on one fresh restate-server per round and workload, TS first in odd rounds and ours first in even ones" : "TS then ours, fresh restate-server per SDK and workload")}), {opt.Duration} s per point after a {opt.Warmup} s warm-up; ratio = median of the per-round ratios ours/TS.");
             sb.AppendLine();
             sb.AppendLine("| workload | conc | inv/s TS | inv/s ours | **thr ratio** | p50 ms TS / ours | p99 ms TS / ours | service CPU ms/inv TS / ours | **svc CPU ratio** | server CPU ms/inv TS / ours | other load (cores) |");
             sb.AppendLine("|---|---|---|---|---|---|---|---|---|---|---|");

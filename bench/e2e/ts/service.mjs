@@ -1,5 +1,5 @@
 // The benchmark handlers on the official Restate TypeScript SDK (the same work as bench/e2e/DurableAgents.BenchService).
-// Usage: node service.mjs <port> <fake-model-url>
+// Usage: node service.mjs <port> <fake-model-url>   (BENCH_SERVICE_NAME renames the service, default Bench)
 import "./polyfill.mjs"; // Promise.withResolvers for Node 20 (restate-sdk 1.17.x uses it)
 import * as restate from "@restatedev/restate-sdk";
 import http2 from "node:http2";
@@ -8,7 +8,7 @@ const port = Number(process.argv[2]);
 const modelUrl = process.argv[3] ?? "http://127.0.0.1:1/v1/chat/completions";
 
 const bench = restate.service({
-  name: "Bench",
+  name: process.env.BENCH_SERVICE_NAME || "Bench",
   handlers: {
     // no-op: echo the input
     noop: async (ctx, input) => input,
