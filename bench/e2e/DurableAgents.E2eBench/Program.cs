@@ -17,7 +17,7 @@ if (args.Contains("--help") || args.Contains("-h"))
     Console.WriteLine("""
         DurableAgents.E2eBench: our SDK vs the official TypeScript SDK on restate-server 1.7.12 (see docs/benchmarks.md)
           --quick                 1 round, 3 s points, concurrency 1,8, memory probe 100
-          --rounds N              interleaved rounds (3)
+          --rounds N              interleaved rounds (4; even, so each side goes first equally often)
           --duration S            seconds per point (10)          --warmup S   warm-up seconds at concurrency 8 (15)
           --concurrency 1,8,...   closed-loop workers per point (1,8,32,128)
           --workloads noop,steps10,agent                          --memory N   held invocations for the memory probe (500; 0 = skip)
@@ -71,15 +71,18 @@ for (var round = 1; round <= opt.Rounds; round++)
             // Both sides on one restate-server: fresh server instances differ in speed by up to 2x (restate-server CPU per
             // invocation of the same build spread 6-14 ms across instances), which swamped a ratio taken across two servers.
             // The side that goes first alternates per round, so drift within a server's life (its storage growing) cancels.
+            // An even number of rounds balances the order exactly. The side measured first is warmed up last, so that no
+            // point runs while the other side's warm-up (its JIT still compiling in the background) is fresh.
             await using var env = await BenchEnv.StartAsync([.. Enumerable.Range(0, sdks.Length)], repo, model.Uri, cleanup, opt, shareServer: true);
-            foreach (var side in env.Sides)
+            var order = round % 2 == 1 ? env.Sides.ToArray() : env.Sides.Reverse().ToArray();
+            foreach (var side in order.Reverse())
             {
                 await FirstAndWarmUp(load, env, side, workload, handler, body, opt.Warmup);
             }
 
             foreach (var c in opt.Concurrency)
             {
-                foreach (var side in round % 2 == 1 ? env.Sides : env.Sides.Reverse())
+                foreach (var side in order)
                 {
                     var row = await Measure(env, side, load, side.Uri(env, handler), body, round, workload, c, opt.Duration);
                     rows.Add(row);
@@ -261,7 +264,7 @@ namespace DurableAgents.E2eBench
             var quick = args.Contains("--quick");
             var o = quick
                 ? new Options(1, 3, 2, [1, 8], ["noop", "steps10", "agent"], 100, null, true)
-                : new Options(3, 10, 15, [1, 8, 32, 128], ["noop", "steps10", "agent"], 500, null, false);
+                : new Options(4, 10, 15, [1, 8, 32, 128], ["noop", "steps10", "agent"], 500, null, false);
             for (var i = 0; i < args.Length; i++)
             {
                 string Next() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value");
@@ -483,6 +486,26 @@ namespace DurableAgents.E2eBench
                     $"{Median(ts.Select(r => r.P50Ms)):F2} / {Median(us.Select(r => r.P50Ms)):F2} | {Median(ts.Select(r => r.P99Ms)):F1} / {Median(us.Select(r => r.P99Ms)):F1} | " +
                     $"{Median(ts.Select(r => r.ServiceCpuMsPerInv)):F3} / {Median(us.Select(r => r.ServiceCpuMsPerInv)):F3} | **{Ratio(r => r.ServiceCpuMsPerInv):F2}x** | " +
                     $"{Median(ts.Select(r => r.ServerCpuMsPerInv)):F3} / {Median(us.Select(r => r.ServerCpuMsPerInv)):F3} | {Median(g.Select(r => r.OtherCores)):F2} |");
+            }
+
+            if (opt.Rounds > 1)
+            {
+                sb.AppendLine();
+                sb.AppendLine("Per-round ratios ours/TS, throughput / service CPU:");
+                sb.AppendLine();
+                sb.AppendLine("| workload | conc | " + string.Join(" | ", Enumerable.Range(1, opt.Rounds).Select(r => $"round {r}")) + " |");
+                sb.AppendLine("|---|---|" + string.Concat(Enumerable.Repeat("---|", opt.Rounds)));
+                foreach (var g in rows.GroupBy(r => (r.Workload, r.Concurrency)))
+                {
+                    var cells = Enumerable.Range(1, opt.Rounds).Select(round =>
+                    {
+                        var t = g.FirstOrDefault(r => r.Round == round && r.Sdk == opt.Sdks[0]);
+                        var u = g.FirstOrDefault(r => r.Round == round && r.Sdk == opt.Sdks[^1]);
+                        return t is null || u is null ? "-" : string.Create(CultureInfo.InvariantCulture,
+                            $"{u.Throughput / t.Throughput:F2}x / {u.ServiceCpuMsPerInv / t.ServiceCpuMsPerInv:F2}x");
+                    });
+                    sb.AppendLine(CultureInfo.InvariantCulture, $"| {g.Key.Workload} | {g.Key.Concurrency} | {string.Join(" | ", cells)} |");
+                }
             }
 
             var errors = rows.Sum(r => r.Errors);
