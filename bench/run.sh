@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # DurableAgents benchmarks: micro (BenchmarkDotNet) and end to end against the official TypeScript SDK.
-#   bench/run.sh           everything: micro suite, then the e2e comparison (3 interleaved rounds; ~30 min on 2 cores)
+#   bench/run.sh           everything: micro suite, then the e2e comparison (4 interleaved rounds on one restate-server per round and workload; the e2e part ~30 min on 2 cores)
 #   bench/run.sh --quick   smoke check: every micro benchmark once (in process), e2e 1 round of 3 s points at 1 and 8
 #   bench/run.sh micro [BenchmarkDotNet args]   only the micro suite (default: --filter '*')
 #   bench/run.sh e2e [E2eBench args]            only the e2e comparison (e.g. --rounds 5 --concurrency 1,8,32,128)
