@@ -20,7 +20,8 @@ if (args.Contains("--help") || args.Contains("-h"))
           --rounds N              interleaved rounds (4; even, so each side goes first equally often)
           --duration S            seconds per point (10)          --warmup S   warm-up seconds at concurrency 8 (15)
           --concurrency 1,8,...   closed-loop workers per point (1,8,32,128)
-          --workloads noop,steps10,agent                          --memory N   held invocations for the memory probe (500; 0 = skip)
+          --workloads noop,steps10,agent (none: only the memory probe)
+          --memory N              held invocations for the memory probe (2000; 0 = skip)
           --out FILE.md           results (default artifacts/bench/e2e-results.md, + .json)
           --sdks A,B              sides in run order; ratios are B/A (ts,dotnet)
           --dotnet-env K=V        environment for side B only (A/B of a runtime knob)
@@ -114,7 +115,8 @@ for (var round = 1; round <= opt.Rounds; round++)
         {
             await using var env = await BenchEnv.StartAsync([index], repo, model.Uri, cleanup, opt, shareServer: false);
             // Its own short warm-up (3 s, as in every recorded run): after a long warm-up the TypeScript service's heap had
-            // grown enough headroom to absorb 500 held invocations without any RSS change (0.4 KiB/invocation in run 4).
+            // grown enough headroom to absorb 500 held invocations without any RSS change (0.4 KiB/invocation in run 4;
+            // rounds 1-2 of run 13 again, after 3 s). 2000 held since run 15: both sides' figures were steady at that size.
             var m = await MeasureMemory(env, env.Sides[0], load, round, opt.MemoryInvocations, warmup: 3);
             memory.Add(m);
             Console.WriteLine(m.ToLine());
@@ -183,8 +185,15 @@ static async Task<MemoryRow> MeasureMemory(BenchEnv env, BenchSide side, LoadGen
     await Task.Delay(3000); // let the last streams settle
     var svc1 = ProcStat.RssKiB(side.Service.Pid);
     var srv1 = ProcStat.RssKiB(env.ServerPid);
+    // Only invocations the server has started hold memory in the service: divide by those (all of them, normally).
+    var held = Math.Clamp(running - warmHolds, 1, count);
+    if (held < count)
+    {
+        Console.Error.WriteLine($"  r{round} memory {sdk}: only {held} of {count} held invocations were running after 60 s; per-invocation figures use {held}");
+    }
+
     return new MemoryRow(round, sdk, count, running - warmHolds, svc0, svc1, srv0, srv1,
-        (svc1 - svc0) / (double)count, (srv1 - srv0) / (double)count);
+        (svc1 - svc0) / (double)held, (srv1 - srv0) / (double)held);
 }
 
 static async Task SendHolds(LoadGenerator load, Uri hold, int count)
@@ -264,7 +273,7 @@ namespace DurableAgents.E2eBench
             var quick = args.Contains("--quick");
             var o = quick
                 ? new Options(1, 3, 2, [1, 8], ["noop", "steps10", "agent"], 100, null, true)
-                : new Options(4, 10, 15, [1, 8, 32, 128], ["noop", "steps10", "agent"], 500, null, false);
+                : new Options(4, 10, 15, [1, 8, 32, 128], ["noop", "steps10", "agent"], 2000, null, false);
             for (var i = 0; i < args.Length; i++)
             {
                 string Next() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value");
@@ -275,7 +284,11 @@ namespace DurableAgents.E2eBench
                     "--duration" => o with { Duration = int.Parse(Next()) },
                     "--warmup" => o with { Warmup = int.Parse(Next()) },
                     "--concurrency" => o with { Concurrency = Next().Split(',').Select(int.Parse).ToArray() },
-                    "--workloads" => o with { Workloads = Next().Split(',') },
+                    "--workloads" => Next() switch
+                    {
+                        "none" => o with { Workloads = [] },
+                        var w => o with { Workloads = w.Split(',') },
+                    },
                     "--memory" => o with { MemoryInvocations = int.Parse(Next()) },
                     "--out" => o with { Out = Path.GetFullPath(Next()) },
                     "--sdks" => o with { Sdks = Next().Split(',') },
@@ -468,6 +481,29 @@ namespace DurableAgents.E2eBench
             var sb = new StringBuilder();
             sb.AppendLine(CultureInfo.InvariantCulture, $"TS = `{opt.Sdks[0]}`, ours = `{opt.Sdks[^1]}`{(opt.DotnetEnv.Count > 0 ? $" (env {string.Join(' ', opt.DotnetEnv.Select(kv => kv.Key + "=" + kv.Value))})" : "")}. Load average at the end: {File.ReadAllText("/proc/loadavg").Trim()}.");
             sb.AppendLine(CultureInfo.InvariantCulture, $"Medians over {opt.Rounds} interleaved round(s) ({(opt.SharedServer ? "both services on one fresh restate-server per round and workload, TS first in odd rounds and ours first in even ones" : "TS then ours, fresh restate-server per SDK and workload")}), {opt.Duration} s per point after a {opt.Warmup} s warm-up; ratio = median of the per-round ratios ours/TS.");
+            if (rows.Count > 0)
+            {
+                AppendPoints(sb, rows, opt); // none with --workloads none (only the memory probe)
+            }
+
+            if (memory.Count > 0)
+            {
+                sb.AppendLine();
+                sb.AppendLine("| memory per in-flight invocation | TS | ours | ratio |");
+                sb.AppendLine("|---|---|---|---|");
+                var ts = memory.Where(m => m.Sdk == opt.Sdks[0]).ToList();
+                var us = memory.Where(m => m.Sdk == opt.Sdks[^1]).ToList();
+                sb.AppendLine(CultureInfo.InvariantCulture, $"| service RSS KiB / invocation ({ts.FirstOrDefault()?.Count} held in an awakeable) | {Median(ts.Select(m => m.ServiceKiBPerInv)):F1} | {Median(us.Select(m => m.ServiceKiBPerInv)):F1} | **{Median(us.Select(m => m.ServiceKiBPerInv)) / Median(ts.Select(m => m.ServiceKiBPerInv)):F2}x** |");
+                sb.AppendLine(CultureInfo.InvariantCulture, $"| restate-server RSS KiB / invocation | {Median(ts.Select(m => m.ServerKiBPerInv)):F1} | {Median(us.Select(m => m.ServerKiBPerInv)):F1} | {Median(us.Select(m => m.ServerKiBPerInv)) / Median(ts.Select(m => m.ServerKiBPerInv)):F2}x |");
+                sb.AppendLine(CultureInfo.InvariantCulture, $"| service RSS before the probe, MiB | {Median(ts.Select(m => m.ServiceRss0KiB / 1024.0)):F1} | {Median(us.Select(m => m.ServiceRss0KiB / 1024.0)):F1} | |");
+                sb.AppendLine(CultureInfo.InvariantCulture, $"| invocations seen running by the server (of held) | {string.Join(", ", ts.Select(m => m.Running))} | {string.Join(", ", us.Select(m => m.Running))} | |");
+            }
+
+            return sb.ToString();
+        }
+
+        private static void AppendPoints(StringBuilder sb, List<Row> rows, Options opt)
+        {
             sb.AppendLine();
             sb.AppendLine("| workload | conc | inv/s TS | inv/s ours | **thr ratio** | p50 ms TS / ours | p99 ms TS / ours | service CPU ms/inv TS / ours | **svc CPU ratio** | server CPU ms/inv TS / ours | other load (cores) |");
             sb.AppendLine("|---|---|---|---|---|---|---|---|---|---|---|");
@@ -511,20 +547,6 @@ namespace DurableAgents.E2eBench
             var errors = rows.Sum(r => r.Errors);
             sb.AppendLine();
             sb.AppendLine(CultureInfo.InvariantCulture, $"Failed requests over the whole run: {errors}.");
-            if (memory.Count > 0)
-            {
-                sb.AppendLine();
-                sb.AppendLine("| memory per in-flight invocation | TS | ours | ratio |");
-                sb.AppendLine("|---|---|---|---|");
-                var ts = memory.Where(m => m.Sdk == opt.Sdks[0]).ToList();
-                var us = memory.Where(m => m.Sdk == opt.Sdks[^1]).ToList();
-                sb.AppendLine(CultureInfo.InvariantCulture, $"| service RSS KiB / invocation ({ts.FirstOrDefault()?.Count} held in an awakeable) | {Median(ts.Select(m => m.ServiceKiBPerInv)):F1} | {Median(us.Select(m => m.ServiceKiBPerInv)):F1} | **{Median(us.Select(m => m.ServiceKiBPerInv)) / Median(ts.Select(m => m.ServiceKiBPerInv)):F2}x** |");
-                sb.AppendLine(CultureInfo.InvariantCulture, $"| restate-server RSS KiB / invocation | {Median(ts.Select(m => m.ServerKiBPerInv)):F1} | {Median(us.Select(m => m.ServerKiBPerInv)):F1} | {Median(us.Select(m => m.ServerKiBPerInv)) / Median(ts.Select(m => m.ServerKiBPerInv)):F2}x |");
-                sb.AppendLine(CultureInfo.InvariantCulture, $"| service RSS before the probe, MiB | {Median(ts.Select(m => m.ServiceRss0KiB / 1024.0)):F1} | {Median(us.Select(m => m.ServiceRss0KiB / 1024.0)):F1} | |");
-                sb.AppendLine(CultureInfo.InvariantCulture, $"| invocations seen running by the server (of held) | {string.Join(", ", ts.Select(m => m.Running))} | {string.Join(", ", us.Select(m => m.Running))} | |");
-            }
-
-            return sb.ToString();
         }
 
         private static double Median(IEnumerable<double> values)
