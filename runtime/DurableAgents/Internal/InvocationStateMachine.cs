@@ -51,7 +51,7 @@ internal sealed class InvocationStateMachine
     // Replay.
     private StartMessage? _start;
     private uint _entriesToReceive;
-    private readonly List<(MessageType Type, IMessage Message)> _replay = [];
+    private readonly ReplayCommands _replay = new();
     private int _replayPosition;
 
     // Id allocation (identical between replay and processing).
@@ -60,8 +60,8 @@ internal sealed class InvocationStateMachine
     private uint _commandIndex; // index of the last command; Input is 0
 
     // Results and waiters.
-    private readonly Dictionary<uint, Slot> _completions = [];
-    private readonly Dictionary<uint, Slot> _signals = [];
+    private readonly SlotTable _completions = new(SlotKind.Completion);
+    private readonly SlotTable _signals = new(SlotKind.Signal);
     private Dictionary<string, Slot>? _namedSignals;
     private long _resultSequence;
     private readonly List<(DurableFuture Future, Action Continuation)> _parked = [];
@@ -313,7 +313,7 @@ internal sealed class InvocationStateMachine
                             return;
                         }
 
-                        _replay.Add((type, message));
+                        _replay.Add(type, message);
                     }
                     else if (MessageTypes.IsNotification(type))
                     {
@@ -337,7 +337,7 @@ internal sealed class InvocationStateMachine
                             return;
                         }
 
-                        Input = (InputCommandMessage)_replay[0].Message;
+                        Input = (InputCommandMessage)_replay.MessageAt(0);
                         _replayPosition = 1;
                         _phase = _replay.Count > 1 ? Phase.Replaying : Phase.Processing;
                         Schedule(_completeReady);
@@ -396,7 +396,7 @@ internal sealed class InvocationStateMachine
         switch (n.IdCase)
         {
             case NotificationTemplate.IdOneofCase.CompletionId:
-                slot = GetSlotLocked(_completions, SlotKind.Completion, n.CompletionId);
+                slot = _completions.GetOrCreate(n.CompletionId);
                 break;
             case NotificationTemplate.IdOneofCase.SignalId:
                 if (n.SignalId == CancelSignalId)
@@ -413,7 +413,7 @@ internal sealed class InvocationStateMachine
                     return;
                 }
 
-                slot = GetSlotLocked(_signals, SlotKind.Signal, n.SignalId);
+                slot = _signals.GetOrCreate(n.SignalId);
                 break;
             case NotificationTemplate.IdOneofCase.SignalName:
                 _namedSignals ??= [];
@@ -436,17 +436,6 @@ internal sealed class InvocationStateMachine
         }
     }
 
-    private static Slot GetSlotLocked(Dictionary<uint, Slot> table, SlotKind kind, uint id)
-    {
-        if (!table.TryGetValue(id, out var slot))
-        {
-            slot = new Slot(kind, id, null);
-            table[id] = slot;
-        }
-
-        return slot;
-    }
-
     // ------------------------------------------------------------------ commands
 
     public (uint SignalId, Slot Slot) AllocateSignal()
@@ -454,7 +443,7 @@ internal sealed class InvocationStateMachine
         using (Gate())
         {
             var id = _nextSignalId++;
-            return (id, GetSlotLocked(_signals, SlotKind.Signal, id));
+            return (id, _signals.GetOrCreate(id));
         }
     }
 
@@ -476,7 +465,8 @@ internal sealed class InvocationStateMachine
         _commandIndex++;
         if (_phase == Phase.Replaying)
         {
-            var (recordedType, recorded) = _replay[_replayPosition];
+            var recordedType = _replay.TypeAt(_replayPosition);
+            var recorded = _replay.MessageAt(_replayPosition);
             if (!CommandMatcher.Matches(type, command, recordedType, recorded, out var difference))
             {
                 var msg = $"Journal mismatch at command index {_commandIndex}: the journal has {MessageTypes.Name(recordedType)} {CommandMatcher.Describe(recorded)} " +
@@ -486,7 +476,7 @@ internal sealed class InvocationStateMachine
                 throw new InvocationClosedException(msg);
             }
 
-            _replayPosition++;
+            _replay.Release(_replayPosition++); // the caller has it now; a long journal shrinks as it replays
             if (_replayPosition == _replay.Count)
             {
                 _phase = Phase.Processing;
@@ -509,7 +499,7 @@ internal sealed class InvocationStateMachine
             ThrowIfClosedLocked();
             var id = _nextCompletionId++;
             CommandLocked(type, build(id), out _);
-            return GetSlotLocked(_completions, SlotKind.Completion, id);
+            return _completions.GetOrCreate(id);
         }
     }
 
@@ -522,7 +512,7 @@ internal sealed class InvocationStateMachine
             var idSlot = _nextCompletionId++;
             var resultSlot = _nextCompletionId++;
             CommandLocked(MessageType.CallCommand, build(idSlot, resultSlot), out _);
-            var slots = (GetSlotLocked(_completions, SlotKind.Completion, idSlot), GetSlotLocked(_completions, SlotKind.Completion, resultSlot));
+            var slots = (_completions.GetOrCreate(idSlot), _completions.GetOrCreate(resultSlot));
             _childCalls.Add(slots);
             return slots;
         }
@@ -539,7 +529,7 @@ internal sealed class InvocationStateMachine
         {
             ThrowIfClosedLocked();
             var id = _nextCompletionId++;
-            if (_phase == Phase.Replaying && _replay[_replayPosition].Type == eagerType)
+            if (_phase == Phase.Replaying && _replay.TypeAt(_replayPosition) == eagerType)
             {
                 return (CommandLocked(eagerType, eager ?? eagerProbe(), out _), null);
             }
@@ -547,7 +537,7 @@ internal sealed class InvocationStateMachine
             if (_phase == Phase.Replaying || eager is null)
             {
                 CommandLocked(lazyType, lazy(id), out _);
-                return (null, GetSlotLocked(_completions, SlotKind.Completion, id));
+                return (null, _completions.GetOrCreate(id));
             }
 
             return (CommandLocked(eagerType, eager, out _), null);
@@ -569,7 +559,7 @@ internal sealed class InvocationStateMachine
             ThrowIfClosedLocked();
             var id = _nextCompletionId++;
             CommandLocked(MessageType.RunCommand, new RunCommandMessage { ResultCompletionId = id, Name = name }, out var replayed);
-            var slot = GetSlotLocked(_completions, SlotKind.Completion, id);
+            var slot = _completions.GetOrCreate(id);
             var execute = slot.Result is null;
             if (execute)
             {
@@ -669,9 +659,9 @@ internal sealed class InvocationStateMachine
                 if (_phase == Phase.Replaying && !WaitsOnlyForExecutingRunsLocked(future))
                 {
                     var msg = $"Journal mismatch at command index {_commandIndex}: the code awaits a result that the journal does not hold while " +
-                              $"{_replay.Count - _replayPosition} recorded command(s) remain to replay (the next is {MessageTypes.Name(_replay[_replayPosition].Type)}). " +
+                              $"{_replay.Count - _replayPosition} recorded command(s) remain to replay (the next is {MessageTypes.Name(_replay.TypeAt(_replayPosition))}). " +
                               "An await was added or moved.";
-                    FailLocked(ProtocolErrorCodes.JournalMismatch, msg, _commandIndex + 1, _replay[_replayPosition].Type, null);
+                    FailLocked(ProtocolErrorCodes.JournalMismatch, msg, _commandIndex + 1, _replay.TypeAt(_replayPosition), null);
                     future.DeliverClosed = true;
                     runNow = true;
                 }
