@@ -15,21 +15,21 @@ if (args.Length > 1)
 // DURABLEAGENTS_BENCH_NO_READER_THREADS=1 keeps the SDK's HTTP/2 layer but on Kestrel's transport threads.
 var kestrelHttp2 = Environment.GetEnvironmentVariable("DURABLEAGENTS_BENCH_KESTREL_HTTP2") == "1";
 var noReaderThreads = Environment.GetEnvironmentVariable("DURABLEAGENTS_BENCH_NO_READER_THREADS") == "1";
+var rename = Environment.GetEnvironmentVariable("BENCH_SERVICE_NAME") is { Length: > 0 } name ? name : null;
 await using var host = await RestateHost.StartAsync(port, o =>
 {
     o.DirectHttp2 = !kestrelHttp2;
     o.ReaderThreads = !noReaderThreads;
-    var name = Environment.GetEnvironmentVariable("BENCH_SERVICE_NAME");
-    if (!string.IsNullOrEmpty(name))
+    if (rename is not null)
     {
         var d = BenchHandlers.Definition;
-        o.Bind(new ServiceDefinition { Name = name, Type = d.Type, Handlers = d.Handlers, Options = d.Options, JsonTypeInfoResolver = d.JsonTypeInfoResolver });
+        o.Bind(new ServiceDefinition { Name = rename, Type = d.Type, Handlers = d.Handlers, Options = d.Options, JsonTypeInfoResolver = d.JsonTypeInfoResolver });
     }
 }, services: s =>
 {
-    if (string.IsNullOrEmpty(Environment.GetEnvironmentVariable("BENCH_SERVICE_NAME")))
+    if (rename is null)
     {
-        s.AddRestateServices();
+        s.AddRestateServices(); // binds the service under its declared name, Bench
     }
 });
 Console.WriteLine($"listening {host.Port}");
