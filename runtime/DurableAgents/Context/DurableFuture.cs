@@ -66,7 +66,7 @@ public abstract class DurableFuture
         if (Machine is null)
         {
             // Already resolved (a value future).
-            InvocationStateMachine.QueueToPool(continuation);
+            IWakeupScheduler.QueueToPool(continuation);
             return;
         }
 

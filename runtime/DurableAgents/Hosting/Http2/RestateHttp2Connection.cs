@@ -200,7 +200,6 @@ internal sealed class RestateHttp2Connection
 
     private void ReaderLoop(int generation)
     {
-        InvocationStateMachine.MarkReaderThread();
         var socket = _socket!;
         Http2ErrorCode? error = null;
         string? errorMessage = null;
