@@ -44,26 +44,3 @@ public enum MessageType : ushort
     GetInvocationOutputCompletion = 0x8013,
     SignalNotification = 0xFBFF,
 }
-
-/// <summary>Classification of message type ids.</summary>
-public static class MessageTypes
-{
-    public static bool IsCommand(MessageType t) => (ushort)t is >= 0x0400 and <= 0x7FFF;
-
-    public static bool IsNotification(MessageType t) => (ushort)t is >= 0x8000 and <= 0xFBFF;
-
-    public static bool IsControl(MessageType t) => (ushort)t <= 0x03FF;
-
-    /// <summary>A readable name, e.g. <c>RunCommand</c>, or the hex id for unknown types.</summary>
-    public static string Name(MessageType t) => Enum.IsDefined(t) ? t.ToString() : $"0x{(ushort)t:X4}";
-}
-
-/// <summary>Protocol error codes sent in <c>ErrorMessage.code</c>.</summary>
-public static class ProtocolErrorCodes
-{
-    public const ushort InternalError = 500;
-    public const ushort JournalMismatch = 570;
-    public const ushort ProtocolViolation = 571;
-    public const ushort Cancelled = 409;
-    public const ushort BadRequest = 400;
-}
