@@ -20,7 +20,7 @@ internal static class InvocationRunner
         DurableAgentsTelemetry.InvocationStarted(activity, machine);
         if (!machine.IsClosed)
         {
-            var context = new InvocationContext(machine, service, handler, jsonOptions, services);
+            var context = InvocationContexts.Create(machine, service, handler, jsonOptions, services);
             // Ready completes after the batch that finished the journal, on the thread that read it (a thread-pool or a
             // connection's reader thread, outside the state machine's lock): start the handler right here.
             _ = RunHandlerAsync(context, handler);
