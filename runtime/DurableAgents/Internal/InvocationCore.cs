@@ -14,8 +14,9 @@ namespace DurableAgents.Internal;
 /// <summary>
 /// What every handler context shares, bound to one invocation attempt: the state machine, the request's services and
 /// JSON options, the deterministic random source, the request headers, and the commands that are not about state
-/// (runs, timers, calls, sends, awakeables, combinators, promises). It implements no context interface: the per-kind
-/// contexts (<see cref="ServiceContext"/>, <see cref="ObjectContext"/>, ...) expose the parts their kind may use.
+/// (runs, timers, calls, sends, awakeables, combinators). It implements no context interface: the per-kind contexts
+/// (<see cref="ServiceContext"/>, <see cref="ObjectContext"/>, ...) expose it, with <see cref="InvocationState"/> for
+/// the keyed kinds and <see cref="InvocationPromises"/> for the workflow kinds.
 /// </summary>
 internal sealed class InvocationCore
 {

@@ -184,7 +184,7 @@ public sealed class AgentEndToEndTests : AgentEndToEndFixture
     }
 
     [Test]
-    public async Task Session_history_survives_aEndpoint_restart()
+    public async Task Session_history_survives_a_service_restart()
     {
         Scripts["turquoise"] = r => FakeReply.Say("Noted #" + r.Messages.Count(m => m.Role == "user"));
         var (s1, b1) = await PostAsync("Concierge/s-history/run", "\"My favourite colour is turquoise.\"");
@@ -217,7 +217,7 @@ public sealed class AgentEndToEndTests : AgentEndToEndFixture
 
         var id = await SendAsync("Lead/run", "\"Tell me about quasars\"");
         await WaitUntilAsync(() => SideEffectCount("research:start:quasars") == 1, "the sub-agent's tool started");
-        var children = await Server.QueryAsync("SELECT id FROM sys_invocation WHERE targetEndpoint_name = 'Researcher'");
+        var children = await Server.QueryAsync("SELECT id FROM sys_invocation WHERE target_service_name = 'Researcher'");
         var childId = children.Single()!["id"]!.ToString();
 
         using (var cancel = await Server.Http.PatchAsync(new Uri(Server.AdminUri, $"invocations/{id}/cancel"), null))
