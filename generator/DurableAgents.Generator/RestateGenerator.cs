@@ -75,9 +75,9 @@ public sealed class RestateGenerator : IIncrementalGenerator
                 .Select(m => new RegistrationEntry(m.FullyQualifiedName, m.NeedsInstance))
                 .OrderBy(e => e.FullyQualifiedName, System.StringComparer.Ordinal)
                 .ToEquatableArray());
-        var hasAgents = agents.Collect().Select(static (a, _) => a.Length > 0);
+        var hasAgents = agents.Collect().Select(static (a, _) => (Any: a.Length > 0, AnyService: a.Any(static m => !m.Session)));
         var registration = entries.Combine(jsonContexts).Combine(settings).Combine(hasAgents)
-            .Select(static (x, _) => new RegistrationModel(x.Left.Right.RegistrationNamespace, x.Left.Left.Left, x.Left.Left.Right, x.Right))
+            .Select(static (x, _) => new RegistrationModel(x.Left.Right.RegistrationNamespace, x.Left.Left.Left, x.Left.Left.Right, x.Right.Any, x.Right.AnyService))
             .WithTrackingName(TrackingNames.Registration);
         context.RegisterSourceOutput(registration, static (spc, model) =>
         {

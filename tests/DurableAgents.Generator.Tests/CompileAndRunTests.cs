@@ -48,8 +48,10 @@ public class CompileAndRunTests
     public void AddRestateServicesBindsEveryClassInOrdinalOrderAndRegistersInstances()
     {
         var options = _provider.GetRequiredService<IOptions<RestateEndpointOptions>>().Value;
-        Assert.That(options.Services.Select(s => s.Name), Is.EqualTo(new[] { "counter", "Greeter", "researcher", "Signup" }), "agents are services too (their generated run handler)");
-        Assert.That(options.Services, Does.Contain(Greeter.Definition).And.Contain(Counter.Definition).And.Contain(Signup.Definition));
+        Assert.That(options.Services.Select(s => s.Name), Is.EqualTo(new[] { "counter", "Greeter", "researcher", "Signup", "DurableAgentApprovals" }),
+            "agents are services too (their generated run handler); a non-session agent brings the runtime's approvals object");
+        Assert.That(options.Services, Does.Contain(Greeter.Definition).And.Contain(Counter.Definition).And.Contain(Signup.Definition)
+            .And.Contain(DurableAgents.Agents.AgentApprovals.Definition));
         Assert.That(_provider.GetService<Greeter>(), Is.Not.Null, "a class with instance handlers is registered (transient)");
         Assert.That(_provider.GetService<Counter>(), Is.Null, "a class with only static handlers is not registered");
         Assert.That(Greeter.Definition.JsonTypeInfoResolver, Is.SameAs(RestateJson.Resolver));
@@ -154,7 +156,7 @@ public class CompileAndRunTests
             using var manifest = JsonDocument.Parse(DiscoveryManifest.Build(services, ProtocolMode.BidiStream, version));
             var root = manifest.RootElement;
             Assert.That(root.GetProperty("services").EnumerateArray().Select(s => (s.GetProperty("name").GetString(), s.GetProperty("ty").GetString())),
-                Is.EqualTo(new[] { ("counter", "VIRTUAL_OBJECT"), ("Greeter", "SERVICE"), ("researcher", "SERVICE"), ("Signup", "WORKFLOW") }));
+                Is.EqualTo(new[] { ("counter", "VIRTUAL_OBJECT"), ("Greeter", "SERVICE"), ("researcher", "SERVICE"), ("Signup", "WORKFLOW"), ("DurableAgentApprovals", "VIRTUAL_OBJECT") }));
 
             var greeter = root.GetProperty("services")[1];
             var greet = greeter.GetProperty("handlers")[0];

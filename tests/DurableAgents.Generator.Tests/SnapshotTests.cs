@@ -156,6 +156,23 @@ public class SnapshotTests
         """);
 
     [Test]
+    public void ServiceAgentWithApproval() => Check(nameof(ServiceAgentWithApproval), """
+        using DurableAgents;
+
+        namespace Demo.Agents;
+
+        /// <summary>Books trips.</summary>
+        [DurableAgent("booker")]
+        public static partial class Booker
+        {
+            /// <summary>Books a flight.</summary>
+            /// <param name="flight">The flight number.</param>
+            [DurableTool(RequiresApproval = true)]
+            public static string BookFlight(string flight) => "booked " + flight;
+        }
+        """);
+
+    [Test]
     public void GenericAndNestedTypes() => Check(nameof(GenericAndNestedTypes), """
         using System.Collections.Generic;
         using System.Threading.Tasks;

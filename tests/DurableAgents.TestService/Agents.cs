@@ -64,6 +64,24 @@ public partial class Concierge : IConfigureDurableAgent
     }
 }
 
+/// <summary>A non-session agent (a Service) with an approval-gated tool: its approvals live in AgentApprovals.</summary>
+[DurableAgent("Booker")]
+[AgentInstructions("You book flights. Use book_flight to book.")]
+public partial class Booker : IConfigureDurableAgent
+{
+    /// <summary>Books a flight.</summary>
+    /// <param name="flight">The flight number.</param>
+    [DurableTool(RequiresApproval = true)]
+    public static string BookFlight(string flight)
+    {
+        SideEffects.Record("book_flight:" + flight);
+        return $"Booked flight {flight}.";
+    }
+
+    public void Configure(DurableAgentOptions options)
+        => options.ApprovalTimeout = TimeSpan.FromMilliseconds(SideEffects.Milliseconds("DA_APPROVAL_TIMEOUT_MS", 3_600_000));
+}
+
 /// <summary>A slow sub-agent (the cancellation test).</summary>
 [DurableAgent("Researcher")]
 [Description("Researches a topic in depth.")]

@@ -20,6 +20,22 @@ internal static class TestServices
             },
         };
 
+    /// <summary>An exclusive Virtual Object handler: its context is an <see cref="IObjectContext"/>.</summary>
+    public static HandlerDefinition Exclusive<TIn, TOut>(string name, Func<IObjectContext, TIn, Task<TOut>> body, HandlerType? type = HandlerType.Exclusive)
+        => Handler<TIn, TOut>(name, (ctx, input) => body((IObjectContext)ctx, input), type);
+
+    /// <summary>A shared Virtual Object handler: its context is an <see cref="ISharedObjectContext"/>.</summary>
+    public static HandlerDefinition Shared<TIn, TOut>(string name, Func<ISharedObjectContext, TIn, Task<TOut>> body)
+        => Handler<TIn, TOut>(name, (ctx, input) => body((ISharedObjectContext)ctx, input), HandlerType.Shared);
+
+    /// <summary>A Workflow's run handler: its context is an <see cref="IWorkflowContext"/>.</summary>
+    public static HandlerDefinition WorkflowRun<TIn, TOut>(string name, Func<IWorkflowContext, TIn, Task<TOut>> body)
+        => Handler<TIn, TOut>(name, (ctx, input) => body((IWorkflowContext)ctx, input), HandlerType.Workflow);
+
+    /// <summary>A shared Workflow handler: its context is an <see cref="ISharedWorkflowContext"/>.</summary>
+    public static HandlerDefinition SharedWorkflow<TIn, TOut>(string name, Func<ISharedWorkflowContext, TIn, Task<TOut>> body)
+        => Handler<TIn, TOut>(name, (ctx, input) => body((ISharedWorkflowContext)ctx, input), HandlerType.Shared);
+
     public static ServiceDefinition Service(string name, params HandlerDefinition[] handlers)
         => new() { Name = name, Type = ServiceType.Service, Handlers = handlers, JsonTypeInfoResolver = TestJsonContext.Default };
 

@@ -152,8 +152,15 @@ internal static class AgentEmitter
         var sharedContext = model.Session ? "global::DurableAgents.ISharedObjectContext" : Names.IContext;
         w.Line(Names.GeneratedCode);
         w.Line("private static " + Names.Task + "<bool> __AgentApprove(" + sharedContext + " context, global::DurableAgents.ApprovalDecision decision)");
-        w.Line("    => " + Runner + ".ApproveAsync(context, decision);");
-        if (model.Session)
+        w.Line("    => " + Runner + ".ApproveAsync(context, decision, DurableTools.AgentName);");
+        if (!model.Session)
+        {
+            w.Line();
+            w.Line(Names.GeneratedCode);
+            w.Line("private static " + Names.Task + "<global::System.Collections.Generic.List<global::DurableAgents.PendingApproval>> __AgentApprovals(" + Names.IContext + " context, string invocationId)");
+            w.Line("    => " + Runner + ".GetApprovalsAsync(context, invocationId, DurableTools.AgentName);");
+        }
+        else
         {
             w.Line();
             w.Line(Names.GeneratedCode);

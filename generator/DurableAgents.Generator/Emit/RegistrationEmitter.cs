@@ -85,6 +85,12 @@ internal static class RegistrationEmitter
             w.Line("    options.Bind(" + s.FullyQualifiedName + ".Definition);");
         }
 
+        if (model.HasServiceAgents)
+        {
+            // Where the non-session agents' runs record their pending approvals (bound once per endpoint: the same object).
+            w.Line("    options.Bind(global::DurableAgents.Agents.AgentApprovals.Definition);");
+        }
+
         w.Line("});");
         w.Line("return services;");
         w.Close();

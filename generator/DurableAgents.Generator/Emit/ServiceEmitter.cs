@@ -84,7 +84,9 @@ internal static class ServiceEmitter
     {
         w.Line(Names.GeneratedCode);
         w.Open("private static async " + Names.ValueTask + "<" + Names.ReadOnlyMemoryOfByte + "> " + InvokerName(h, index) + "(" + Names.IHandlerContext + " context, " + Names.ReadOnlyMemoryOfByte + " input)");
-        var args = h.TakesContext ? "context" : "";
+        // The runtime hands every invoker the context of its handler's kind, typed as IHandlerContext (an IContext):
+        // a handler taking a more capable interface gets it by a cast, which succeeds for the kinds the parser accepts.
+        var args = h.ContextType is not { } contextType ? "" : contextType == Names.IContext ? "context" : "(" + contextType + ")context";
         if (h.InputType is { } inputType)
         {
             var deserialize = Names.JsonSerde + ".Deserialize<" + inputType + ">(input, " + Names.TypeInfo(inputType, "context.JsonOptions") + ")";

@@ -83,7 +83,7 @@ internal enum ReturnKind
 /// <param name="ClientMethodBase">The base name of client methods (method name without <c>Async</c>, escaped where needed).</param>
 /// <param name="IsStatic">Whether the method is static.</param>
 /// <param name="Kind">The handler kind.</param>
-/// <param name="TakesContext">Whether the first parameter is a context.</param>
+/// <param name="ContextType">The <c>global::</c> context interface the first parameter takes (<c>IContext</c>, <c>IObjectContext</c>, ...), or null when the handler takes no context.</param>
 /// <param name="InputType">The <c>global::</c> input type (with nullable annotation), or null when the handler takes no input.</param>
 /// <param name="InputRequired">Whether an input body is required.</param>
 /// <param name="InputDefault">The C# expression used for an absent body when the input parameter has a default value, else null.</param>
@@ -97,7 +97,7 @@ internal sealed record HandlerModel(
     string ClientMethodBase,
     bool IsStatic,
     HandlerKind Kind,
-    bool TakesContext,
+    string? ContextType,
     string? InputType,
     bool InputRequired,
     string? InputDefault,

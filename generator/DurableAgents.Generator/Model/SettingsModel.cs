@@ -15,4 +15,5 @@ internal sealed record RegistrationEntry(string FullyQualifiedName, bool NeedsIn
 /// <param name="Services">The registrable classes, ordinal by name.</param>
 /// <param name="JsonContexts">The <c>global::</c> names of the assembly's JsonSerializerContexts, ordinal.</param>
 /// <param name="HasAgents">Whether the assembly has <c>[DurableAgent]</c> classes (their JSON metadata joins the resolver).</param>
-internal sealed record RegistrationModel(string Namespace, EquatableArray<RegistrationEntry> Services, EquatableArray<string> JsonContexts, bool HasAgents);
+/// <param name="HasServiceAgents">Whether one of them is a non-session agent (a Service): the runtime's <c>AgentApprovals</c> Virtual Object is bound for its approvals.</param>
+internal sealed record RegistrationModel(string Namespace, EquatableArray<RegistrationEntry> Services, EquatableArray<string> JsonContexts, bool HasAgents, bool HasServiceAgents);

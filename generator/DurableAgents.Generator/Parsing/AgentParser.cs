@@ -90,18 +90,27 @@ internal static class AgentParser
         const string decision = "global::DurableAgents.ApprovalDecision";
         const string history = "global::System.Collections.Generic.IList<global::Microsoft.Extensions.AI.ChatMessage>";
         const string approvals = "global::System.Collections.Generic.List<global::DurableAgents.PendingApproval>";
+        const string context = "global::DurableAgents.IContext";
+        const string sharedObject = "global::DurableAgents.ISharedObjectContext";
+        const string exclusiveObject = "global::DurableAgents.IObjectContext";
         var handlers = new List<HandlerModel>
         {
-            new("run", "__AgentRun", "Run", type.IsStatic, session ? HandlerKind.Exclusive : HandlerKind.None, true, request, true, null,
+            new("run", "__AgentRun", "Run", type.IsStatic, session ? HandlerKind.Exclusive : HandlerKind.None, session ? exclusiveObject : context, request, true, null,
                 AgentSchemas.Request, response, AgentSchemas.Response, ReturnKind.TaskOfT),
-            new("approve", "__AgentApprove", "Approve", true, session ? HandlerKind.Shared : HandlerKind.None, true, decision, true, null,
+            new("approve", "__AgentApprove", "Approve", true, session ? HandlerKind.Shared : HandlerKind.None, session ? sharedObject : context, decision, true, null,
                 AgentSchemas.Decision, "bool", "{\"type\":\"boolean\"}", ReturnKind.TaskOfT),
         };
         if (session)
         {
-            handlers.Add(new("history", "__AgentHistory", "History", true, HandlerKind.Shared, true, null, false, null, null, history, "{\"type\":\"array\"}", ReturnKind.TaskOfT));
-            handlers.Add(new("approvals", "__AgentApprovals", "Approvals", true, HandlerKind.Shared, true, null, false, null, null, approvals, AgentSchemas.Approvals, ReturnKind.TaskOfT));
-            handlers.Add(new("reset", "__AgentReset", "Reset", true, HandlerKind.Exclusive, true, null, false, null, null, null, null, ReturnKind.Task));
+            handlers.Add(new("history", "__AgentHistory", "History", true, HandlerKind.Shared, sharedObject, null, false, null, null, history, "{\"type\":\"array\"}", ReturnKind.TaskOfT));
+            handlers.Add(new("approvals", "__AgentApprovals", "Approvals", true, HandlerKind.Shared, sharedObject, null, false, null, null, approvals, AgentSchemas.Approvals, ReturnKind.TaskOfT));
+            handlers.Add(new("reset", "__AgentReset", "Reset", true, HandlerKind.Exclusive, exclusiveObject, null, false, null, null, null, null, ReturnKind.Task));
+        }
+        else
+        {
+            // A Service has no state: the approvals of a run are listed by the run's invocation id (AgentApprovals).
+            handlers.Add(new("approvals", "__AgentApprovals", "Approvals", true, HandlerKind.None, context, "string", true, null,
+                AgentSchemas.RunId, approvals, AgentSchemas.Approvals, ReturnKind.TaskOfT));
         }
 
         return new ServiceModel(

@@ -17,6 +17,9 @@ internal static class AgentSchemas
     public const string Decision =
         "{\"type\":\"object\",\"properties\":{\"id\":{\"type\":\"string\"},\"approved\":{\"type\":\"boolean\"},\"reason\":{\"type\":[\"string\",\"null\"]}},\"required\":[\"id\",\"approved\"]}";
 
+    public const string RunId =
+        "{\"type\":\"string\",\"description\":\"The invocation id of the agent's run (inv_1...), as returned by the ingress when the run is sent.\"}";
+
     public const string Approvals =
         "{\"type\":\"array\",\"items\":{\"type\":\"object\",\"properties\":{\"id\":{\"type\":\"string\"},\"toolName\":{\"type\":\"string\"},"
         + "\"callId\":{\"type\":\"string\"},\"arguments\":{},\"expiresAt\":{\"type\":[\"string\",\"null\"],\"format\":\"date-time\"}}}}";

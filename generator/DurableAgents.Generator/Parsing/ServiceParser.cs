@@ -172,7 +172,7 @@ internal static class ServiceParser
         }
 
         // Parameters: [context] [input].
-        var takesContext = false;
+        string? contextType = null;
         IParameterSymbol? input = null;
         for (var i = 0; i < method.Parameters.Length; i++)
         {
@@ -190,7 +190,7 @@ internal static class ServiceParser
                     return null;
                 }
 
-                takesContext = true;
+                contextType = "global::" + ContextNames[rank.Value];
             }
             else
             {
@@ -259,7 +259,7 @@ internal static class ServiceParser
             Naming.TrimAsync(method.Name),
             method.IsStatic,
             kind,
-            takesContext,
+            contextType,
             input?.Type.ToFullyQualified(),
             input is not null && !inputNullable && inputDefault is null,
             inputDefault,
@@ -277,6 +277,16 @@ internal static class ServiceParser
             && type.SpecialType != SpecialType.System_Void
             && (type is not IArrayTypeSymbol a || IsSerializable(a.ElementType))
             && (type is not INamedTypeSymbol n || System.Linq.Enumerable.All(n.TypeArguments, IsSerializable));
+
+    /// <summary>The context interfaces by <see cref="ContextRank"/>.</summary>
+    private static readonly string[] ContextNames =
+    [
+        KnownTypeNames.IContext,
+        KnownTypeNames.ISharedObjectContext,
+        KnownTypeNames.IObjectContext,
+        KnownTypeNames.ISharedWorkflowContext,
+        KnownTypeNames.IWorkflowContext,
+    ];
 
     /// <summary>0 = IContext, 1 = ISharedObjectContext, 2 = IObjectContext, 3 = ISharedWorkflowContext, 4 = IWorkflowContext; null = not a context.</summary>
     internal static int? ContextRank(ITypeSymbol type)

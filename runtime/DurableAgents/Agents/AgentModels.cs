@@ -220,4 +220,6 @@ public sealed class AgentRequestConverter : JsonConverter<AgentRequest>
 [JsonSerializable(typeof(List<PendingApproval>))]
 [JsonSerializable(typeof(ApprovalDecision))]
 [JsonSerializable(typeof(ToolOutcome))]
+[JsonSerializable(typeof(DurableAgents.Agents.ApprovalBatch))]
+[JsonSerializable(typeof(DurableAgents.Agents.AgentApprovalDecision))]
 internal sealed partial class AgentJsonContext : JsonSerializerContext;

@@ -47,7 +47,8 @@ public static class DurableAgentRunner
                 ?? throw new TerminalException($"Agent '{spec.Name}' is a session agent: its run handler needs an exclusive Virtual Object context.");
         }
 
-        return RunCoreAsync(context, spec.Name, session, options, request);
+        // A non-session agent has no state of its own: its approvals are recorded in AgentApprovals, for its approve/approvals handlers.
+        return RunCoreAsync(context, spec.Name, session, spec.Session ? null : spec.Name, options, request);
     }
 
     /// <summary>Runs an agent loop inside any handler: <paramref name="options"/> gives the model, instructions and tools.</summary>
@@ -55,7 +56,7 @@ public static class DurableAgentRunner
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(options);
-        return RunCoreAsync(context, agentName, null, options, AgentRequest.FromMessage(message));
+        return RunCoreAsync(context, agentName, null, null, options, AgentRequest.FromMessage(message));
     }
 
     /// <summary>Runs an agent loop whose answer is a <typeparamref name="T"/> (structured output with its JSON Schema).</summary>
@@ -63,7 +64,7 @@ public static class DurableAgentRunner
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(options);
-        var response = await RunCoreAsync(context, agentName, null, options, AgentRequest.ForOutput(message, typeInfo)).ConfigureAwait(false);
+        var response = await RunCoreAsync(context, agentName, null, null, options, AgentRequest.ForOutput(message, typeInfo)).ConfigureAwait(false);
         return response.GetOutput(typeInfo);
     }
 
@@ -76,29 +77,21 @@ public static class DurableAgentRunner
         => await context.GetAsync(ApprovalsKey, AgentJson.Approvals) ?? [];
 
     /// <summary>
-    /// Delivers a human decision to the waiting run (the generated <c>approve</c> handler). In a session the id must be a
-    /// pending approval (else 404).
+    /// The pending approvals of one run of a non-session agent (the generated <c>approvals</c> handler of a Service
+    /// agent): <paramref name="invocationId"/> is the run's invocation id (<c>inv_1…</c>, returned by the ingress when
+    /// the run is sent); 400 when it is not one. A run that is not waiting lists nothing.
     /// </summary>
-    public static async Task<bool> ApproveAsync(IContext context, ApprovalDecision decision)
-    {
-        ArgumentNullException.ThrowIfNull(decision);
-        if (string.IsNullOrEmpty(decision.Id))
-        {
-            throw new TerminalException("An approval decision needs the approval id.", 400);
-        }
+    public static Task<List<PendingApproval>> GetApprovalsAsync(IContext context, string invocationId, string agentName)
+        => ToolApprovals.ListAsync(context, invocationId, agentName);
 
-        if (context is ISharedObjectContext keyed)
-        {
-            var pending = await keyed.GetAsync(ApprovalsKey, AgentJson.Approvals) ?? [];
-            if (!pending.Exists(p => p.Id == decision.Id))
-            {
-                throw new TerminalException($"No pending approval '{decision.Id}' in session '{keyed.Key}'.", 404);
-            }
-        }
-
-        context.ResolveAwakeable(decision.Id, decision, AgentJson.Decision);
-        return decision.Approved;
-    }
+    /// <summary>
+    /// Delivers a human decision to the waiting run (the generated <c>approve</c> handler). The id must be a pending
+    /// approval, else 404: in a session, of the session's state; for a non-session agent (whose approvals are recorded
+    /// in <see cref="AgentApprovals"/>, which needs <paramref name="agentName"/>), of the run that requested it, and not
+    /// yet decided or expired.
+    /// </summary>
+    public static Task<bool> ApproveAsync(IContext context, ApprovalDecision decision, string? agentName = null)
+        => ToolApprovals.ApproveAsync(context, decision, agentName);
 
     /// <summary>Forgets the session's history (the generated <c>reset</c> handler).</summary>
     public static Task ResetAsync(IObjectContext context)
@@ -130,7 +123,7 @@ public static class DurableAgentRunner
         return EnvironmentClient.Value;
     }
 
-    private static async Task<AgentResponse> RunCoreAsync(IContext context, string agentName, IObjectContext? session, DurableAgentOptions options, AgentRequest request)
+    private static async Task<AgentResponse> RunCoreAsync(IContext context, string agentName, IObjectContext? session, string? recordApprovalsAs, DurableAgentOptions options, AgentRequest request)
     {
         var inner = ResolveChatClient(context, agentName, options);
         var chat = new DurableChatClient(inner, context, new DurableChatClientOptions { RetryPolicy = options.ModelRetryPolicy });
@@ -202,7 +195,7 @@ public static class DurableAgentRunner
                 break;
             }
 
-            var (results, executed) = await ExecuteToolsAsync(context, session, byName, calls, options, settings).ConfigureAwait(false);
+            var (results, executed) = await ExecuteToolsAsync(context, session, recordApprovalsAs, byName, calls, options, settings).ConfigureAwait(false);
             executedTools += executed;
             history.Add(new ChatMessage(ChatRole.Tool, results));
             session?.Set(HistoryKey, (IList<ChatMessage>)history, AgentJson.Messages);
@@ -245,7 +238,7 @@ public static class DurableAgentRunner
     /// with one durable timer); then every executable call is started in call order, so the journal order is the
     /// model's order; the calls run concurrently and are awaited in that order.
     /// </summary>
-    private static async Task<(List<AIContent> Results, int Executed)> ExecuteToolsAsync(IContext context, IObjectContext? session,
+    private static async Task<(List<AIContent> Results, int Executed)> ExecuteToolsAsync(IContext context, IObjectContext? session, string? recordApprovalsAs,
         Dictionary<string, DurableTool> byName, List<FunctionCallContent> calls, DurableAgentOptions options, ToolRunSettings settings)
     {
         var results = new AIContent?[calls.Count];
@@ -264,7 +257,7 @@ public static class DurableAgentRunner
             }
         }
 
-        await RequestApprovalsAsync(context, session, calls, tools, arguments, results, options).ConfigureAwait(false);
+        await ToolApprovals.RequestAsync(context, session, recordApprovalsAs, calls, tools, arguments, results, options).ConfigureAwait(false);
 
         var started = new ToolInvocation?[calls.Count];
         for (var i = 0; i < calls.Count; i++)
@@ -304,82 +297,6 @@ public static class DurableAgentRunner
         }
 
         return (results.Select(static r => r!).ToList(), executed);
-    }
-
-    private static async Task RequestApprovalsAsync(IContext context, IObjectContext? session, List<FunctionCallContent> calls, DurableTool?[] tools,
-        JsonElement[] arguments, AIContent?[] results, DurableAgentOptions options)
-    {
-        var indexes = new List<int>();
-        for (var i = 0; i < calls.Count; i++)
-        {
-            if (results[i] is null && tools[i] is { RequiresApproval: true })
-            {
-                indexes.Add(i);
-            }
-        }
-
-        if (indexes.Count == 0)
-        {
-            return;
-        }
-
-        var now = await context.NowAsync();
-        var awakeables = new Awakeable<ApprovalDecision>[indexes.Count];
-        var pending = new List<PendingApproval>(indexes.Count);
-        for (var k = 0; k < indexes.Count; k++)
-        {
-            var i = indexes[k];
-            awakeables[k] = context.Awakeable(AgentJson.Decision);
-            pending.Add(new PendingApproval
-            {
-                Id = awakeables[k].Id,
-                ToolName = calls[i].Name,
-                CallId = calls[i].CallId,
-                Arguments = arguments[i],
-                ExpiresAt = now + options.ApprovalTimeout,
-            });
-        }
-
-        List<PendingApproval>? stored = null;
-        if (session is not null)
-        {
-            stored = await session.GetAsync(ApprovalsKey, AgentJson.Approvals) ?? [];
-            stored.AddRange(pending);
-            session.Set(ApprovalsKey, stored, AgentJson.Approvals);
-        }
-
-        if (options.OnApprovalRequested is { } notify)
-        {
-            await context.RunAsync("approval:notify:" + pending[0].CallId, ct => notify(pending, ct));
-        }
-
-        var timeout = context.SleepAsync(options.ApprovalTimeout, "approval-timeout");
-        for (var k = 0; k < indexes.Count; k++)
-        {
-            var i = indexes[k];
-            var first = await context.WhenAny(awakeables[k].Value, timeout);
-            if (first == 0)
-            {
-                var decision = await awakeables[k].Value;
-                if (!decision.Approved)
-                {
-                    results[i] = new FunctionResultContent(calls[i].CallId,
-                        "Error: a human declined this tool call; it was not executed." + (string.IsNullOrWhiteSpace(decision.Reason) ? "" : " Reason: " + decision.Reason));
-                }
-            }
-            else
-            {
-                results[i] = new FunctionResultContent(calls[i].CallId,
-                    $"Error: nobody approved this tool call within {options.ApprovalTimeout}; it was declined and not executed.");
-            }
-        }
-
-        if (session is not null && stored is not null)
-        {
-            var decided = new HashSet<string>(pending.Select(static p => p.Id), StringComparer.Ordinal);
-            stored.RemoveAll(p => decided.Contains(p.Id));
-            session.Set(ApprovalsKey, stored, AgentJson.Approvals);
-        }
     }
 
     private static JsonElement Arguments(FunctionCallContent call)

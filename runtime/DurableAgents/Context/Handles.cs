@@ -32,10 +32,10 @@ public sealed class InvocationHandle
 /// <summary>A named durable promise of a Workflow (survives restarts; completed once).</summary>
 public sealed class DurablePromise<T>
 {
-    private readonly InvocationContext _context;
+    private readonly InvocationPromises _context;
     private readonly System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> _typeInfo;
 
-    internal DurablePromise(InvocationContext context, string name, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> typeInfo)
+    internal DurablePromise(InvocationPromises context, string name, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> typeInfo)
     {
         _context = context;
         Name = name;

@@ -24,8 +24,14 @@ public enum HandlerType
 /// </summary>
 public delegate ValueTask<ReadOnlyMemory<byte>> HandlerInvoker(IHandlerContext context, ReadOnlyMemory<byte> input);
 
-/// <summary>The context handed to a <see cref="HandlerInvoker"/>: every capability, plus the request's services.</summary>
-public interface IHandlerContext : IWorkflowContext
+/// <summary>
+/// The context handed to a <see cref="HandlerInvoker"/>: <see cref="IContext"/> plus the request's services. It is
+/// also exactly the context interface of the handler's kind, and no other: a Service handler's context is only an
+/// <see cref="IContext"/>; a shared Virtual Object handler's an <see cref="ISharedObjectContext"/>; an exclusive one's an
+/// <see cref="IObjectContext"/>; a shared Workflow handler's an <see cref="ISharedWorkflowContext"/>; a Workflow run
+/// handler's an <see cref="IWorkflowContext"/>. Invokers cast it to the interface their handler method takes.
+/// </summary>
+public interface IHandlerContext : IContext
 {
     /// <summary>The request-scoped service provider (resolve the handler's class and its dependencies here).</summary>
     IServiceProvider Services { get; }

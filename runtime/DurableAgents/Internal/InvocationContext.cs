@@ -1,499 +1,98 @@
-using System.Buffers.Binary;
-using System.Diagnostics;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using DurableAgents.Definitions;
 using DurableAgents.Observability;
-using DurableAgents.Protocol;
-using DurableAgents.Protocol.Messages;
-using DurableAgents.Serialization;
-using Google.Protobuf;
+using Microsoft.Extensions.Logging;
 
 namespace DurableAgents.Internal;
 
-/// <summary>The context implementation behind every context interface, bound to one invocation attempt.</summary>
-internal sealed class InvocationContext : IHandlerContext
+/// <summary>
+/// The base of the per-kind contexts: <see cref="IContext"/> and <see cref="IHandlerContext"/> by delegation to the
+/// <see cref="InvocationCore"/>, and nothing else. Each handler kind gets a sealed subclass that adds exactly its
+/// kind's interface (<see cref="ServiceContext"/>: none; <see cref="SharedObjectContext"/>: <see cref="ISharedObjectContext"/>;
+/// <see cref="ObjectContext"/>: <see cref="IObjectContext"/>; <see cref="SharedWorkflowContext"/>:
+/// <see cref="ISharedWorkflowContext"/>; <see cref="WorkflowContext"/>: <see cref="IWorkflowContext"/>), so
+/// <c>context is IObjectContext</c> tells the truth. Created by <see cref="InvocationContexts.Create"/>.
+/// </summary>
+internal abstract class InvocationContext : IHandlerContext
 {
-    private readonly InvocationStateMachine _machine;
-    private readonly Dictionary<string, ByteString?> _state = new(StringComparer.Ordinal);
-    private bool _partialState;
-    private DurableRandom? _random;
-    private IReadOnlyDictionary<string, string>? _headers;
+    private ILogger? _logger;
 
-    public InvocationContext(InvocationStateMachine machine, ServiceDefinition service, HandlerDefinition handler, JsonSerializerOptions jsonOptions, IServiceProvider services)
-    {
-        _machine = machine;
-        Service = service;
-        Handler = handler;
-        JsonOptions = jsonOptions;
-        Services = services;
-        var start = machine.Start;
-        _partialState = start.PartialState;
-        foreach (var entry in start.StateMap)
-        {
-            _state[entry.Key.ToStringUtf8()] = entry.Value;
-        }
-    }
+    private protected InvocationContext(InvocationCore core) => Core = core;
 
-    public ServiceDefinition Service { get; }
+    /// <summary>The shared implementation this context delegates to.</summary>
+    internal InvocationCore Core { get; }
 
-    public HandlerDefinition Handler { get; }
+    internal InvocationStateMachine Machine => Core.Machine;
 
-    public IServiceProvider Services { get; }
+    public ServiceDefinition Service => Core.Service;
 
-    public JsonSerializerOptions JsonOptions { get; }
+    public HandlerDefinition Handler => Core.Handler;
 
-    internal InvocationStateMachine Machine => _machine;
+    public IServiceProvider Services => Core.Services;
 
-    public string InvocationId => _machine.Start.DebugId;
+    public JsonSerializerOptions JsonOptions => Core.JsonOptions;
 
-    public string Key => _machine.Start.Key;
+    public string InvocationId => Core.InvocationId;
 
-    public bool IsReplaying => _machine.IsReplaying;
+    public bool IsReplaying => Core.IsReplaying;
 
-    public Microsoft.Extensions.Logging.ILogger Logger => _logger ??= ReplayAwareLogger.For(this, Services, Service.Name);
+    public ILogger Logger => _logger ??= ReplayAwareLogger.For(this, Core.Services, Core.Service.Name);
 
-    private Microsoft.Extensions.Logging.ILogger? _logger;
+    public CancellationToken CancellationToken => Core.CancellationToken;
 
-    public CancellationToken CancellationToken => _machine.CancellationToken;
+    public DurableRandom Random => Core.Random;
 
-    public DurableRandom Random => _random ??= new DurableRandom(_machine.Start.RandomSeed);
-
-    public IReadOnlyDictionary<string, string> RequestHeaders
-    {
-        get
-        {
-            if (_headers is null)
-            {
-                var d = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
-                foreach (var h in _machine.Input.Headers)
-                {
-                    d[h.Key] = h.Value;
-                }
-
-                _headers = d;
-            }
-
-            return _headers;
-        }
-    }
-
-    public Guid NewGuid() => Random.NextGuid();
-
-    // ------------------------------------------------------------------ run
-
-    public DurableFuture<T> RunAsync<T>(string name, Func<CancellationToken, Task<T>> action, RunOptions? options = null)
-        => RunAsync(name, action, JsonSerde.TypeInfo<T>(JsonOptions), options);
-
-    public DurableFuture<T> RunAsync<T>(string name, Func<CancellationToken, Task<T>> action, JsonTypeInfo<T> typeInfo, RunOptions? options = null)
-    {
-        ArgumentNullException.ThrowIfNull(name);
-        ArgumentNullException.ThrowIfNull(action);
-        var (slot, execute, index, replayed) = _machine.RunCommand(name);
-        var future = new SlotFuture<T>(_machine, slot, n => ReadValue(n, typeInfo));
-        if (execute)
-        {
-            try
-            {
-                _ = ExecuteRunAsync(slot.Id, index, replayed, name, action, typeInfo, options?.RetryPolicy);
-            }
-            finally
-            {
-                _machine.ReleaseOutput();
-            }
-        }
-
-        return future;
-    }
-
-    public DurableFuture RunAsync(string name, Func<CancellationToken, Task> action, RunOptions? options = null)
-    {
-        ArgumentNullException.ThrowIfNull(action);
-        return RunAsync(name, async ct =>
-        {
-            await action(ct).ConfigureAwait(false);
-            return true;
-        }, BuiltInJsonContext.Default.Boolean, options);
-    }
-
-    private async Task ExecuteRunAsync<T>(uint completionId, uint commandIndex, bool replayed, string name, Func<CancellationToken, Task<T>> action,
-        JsonTypeInfo<T> typeInfo, RetryPolicy? policy)
-    {
-        var started = Stopwatch.GetTimestamp();
-        using var activity = DurableAgentsTelemetry.StartStep(InvocationId, name); // only for steps that execute, never for replayed ones
-        ProposeRunCompletionMessage proposal;
-        try
-        {
-            var result = await action(CancellationToken).ConfigureAwait(false);
-            proposal = new ProposeRunCompletionMessage { Value = UnsafeByteOperations.UnsafeWrap(JsonSerde.Serialize(result, typeInfo)) };
-        }
-        catch (TerminalException e)
-        {
-            proposal = new ProposeRunCompletionMessage { Failure = Failures.FromException(e) };
-        }
-        catch (InvocationClosedException)
-        {
-            _machine.RunAbandoned(completionId);
-            return;
-        }
-        catch (OperationCanceledException) when (CancellationToken.IsCancellationRequested)
-        {
-            proposal = new ProposeRunCompletionMessage { Failure = new Failure { Code = ProtocolErrorCodes.Cancelled, Message = "Cancelled" } };
-        }
-        catch (Exception e)
-        {
-            var (previous, previousElapsed) = _machine.PreviousAttempts(replayed);
-            var attempt = previous + 1;
-            var elapsed = previousElapsed + Stopwatch.GetElapsedTime(started);
-            if (policy is not null && ((policy.MaxAttempts is { } max && attempt >= max) || (policy.MaxDuration is { } maxDuration && elapsed >= maxDuration)))
-            {
-                proposal = new ProposeRunCompletionMessage
-                {
-                    Failure = new Failure
-                    {
-                        Code = ProtocolErrorCodes.InternalError,
-                        Message = $"Run '{name}' failed after {attempt} attempt(s) ({elapsed.TotalMilliseconds:F0} ms): {e.GetType().Name}: {e.Message}",
-                    },
-                };
-            }
-            else
-            {
-                // A RetryAfterException (e.g. HTTP 429 Retry-After from a model provider) sets the delay itself.
-                DurableAgentsTelemetry.StepFailed(activity, e);
-                _machine.RunFailedRetryable(completionId, commandIndex, name, e, e is RetryAfterException retryAfter ? retryAfter.RetryAfter : policy?.DelayBeforeRetry((int)attempt));
-                return;
-            }
-        }
-
-        DurableAgentsTelemetry.StepProposed(activity, proposal);
-        _machine.ProposeRunCompletion(completionId, proposal);
-    }
-
-    private static T ReadValue<T>(NotificationTemplate n, JsonTypeInfo<T> typeInfo)
-        => n.ResultCase == NotificationTemplate.ResultOneofCase.Value ? JsonSerde.DeserializeJournaled(n.Value.Content.Span, typeInfo) : default!;
-
-    // ------------------------------------------------------------------ timers, time, random
-
-    public DurableFuture SleepAsync(TimeSpan duration, string? name = null)
-    {
-        var wakeUp = (ulong)Math.Max(0, DateTimeOffset.UtcNow.Add(duration < TimeSpan.Zero ? TimeSpan.Zero : duration).ToUnixTimeMilliseconds());
-        var slot = _machine.CompletableCommand(MessageType.SleepCommand,
-            id => new SleepCommandMessage { WakeUpTime = wakeUp, ResultCompletionId = id, Name = name ?? "" });
-        return new SlotFuture<bool>(_machine, slot, static _ => true);
-    }
-
-    public DurableFuture<DateTimeOffset> NowAsync()
-        => RunAsync("now", static _ => Task.FromResult(DateTimeOffset.UtcNow), BuiltInJsonContext.Default.DateTimeOffset);
-
-    // ------------------------------------------------------------------ calls
-
-    public DurableFuture<TResponse> CallAsync<TRequest, TResponse>(CallTarget target, TRequest request, CallOptions? options = null)
-    {
-        var payload = JsonSerde.Serialize(request, JsonSerde.TypeInfo<TRequest>(JsonOptions));
-        var responseInfo = JsonSerde.TypeInfo<TResponse>(JsonOptions);
-        return Call(target, payload, options, n => ReadValue(n, responseInfo));
-    }
-
-    public DurableFuture<TResponse> CallAsync<TRequest, TResponse>(CallTarget target, TRequest request, JsonTypeInfo<TRequest> requestType, JsonTypeInfo<TResponse> responseType, CallOptions? options = null)
-        => Call(target, JsonSerde.Serialize(request, requestType), options, n => ReadValue(n, responseType));
-
-    public DurableFuture<TResponse> CallAsync<TResponse>(CallTarget target, ReadOnlyMemory<byte> request, JsonTypeInfo<TResponse> responseType, CallOptions? options = null)
-        => Call(target, request, options, n => ReadValue(n, responseType));
-
-    public InvocationHandle Send<TRequest>(CallTarget target, TRequest request, JsonTypeInfo<TRequest> requestType, SendOptions? options = null)
-        => SendRaw(target, JsonSerde.Serialize(request, requestType), options);
-
-    public DurableFuture<byte[]> CallRawAsync(CallTarget target, ReadOnlyMemory<byte> request, CallOptions? options = null)
-        => Call(target, request, options, static n => n.ResultCase == NotificationTemplate.ResultOneofCase.Value ? n.Value.Content.ToByteArray() : []);
-
-    /// <summary>A call whose request is already serialized; used by generated clients.</summary>
-    internal DurableFuture<T> Call<T>(CallTarget target, ReadOnlyMemory<byte> request, CallOptions? options, Func<NotificationTemplate, T> map)
-        => CallCore(target, request, options, map).Result;
-
-    private (DurableFuture<string> InvocationId, DurableFuture<T> Result) CallCore<T>(CallTarget target, ReadOnlyMemory<byte> request, CallOptions? options, Func<NotificationTemplate, T> map)
-    {
-        ValidateTarget(target);
-        if (options?.IdempotencyKey is { Length: 0 })
-        {
-            throw new ArgumentException("An idempotency key must not be empty.", nameof(options));
-        }
-
-        var (invocationId, result) = _machine.CallCommand((idIdx, resultIdx) =>
-        {
-            var cmd = new CallCommandMessage
-            {
-                ServiceName = target.Service,
-                HandlerName = target.Handler,
-                Parameter = ByteString.CopyFrom(request.Span),
-                Key = target.Key ?? "",
-                InvocationIdNotificationIdx = idIdx,
-                ResultCompletionId = resultIdx,
-                Name = options?.Name ?? "",
-            };
-            if (options?.IdempotencyKey is { } key) cmd.IdempotencyKey = key;
-            AddHeaders(cmd.Headers, options?.Headers);
-            return cmd;
-        });
-        return (new SlotFuture<string>(_machine, invocationId, static n => n.InvocationId), new SlotFuture<T>(_machine, result, map));
-    }
-
-    public InvocationHandle Send<TRequest>(CallTarget target, TRequest request, SendOptions? options = null)
-        => SendRaw(target, JsonSerde.Serialize(request, JsonSerde.TypeInfo<TRequest>(JsonOptions)), options);
-
-    public InvocationHandle SendRaw(CallTarget target, ReadOnlyMemory<byte> request, SendOptions? options = null)
-    {
-        ValidateTarget(target);
-        if (options?.IdempotencyKey is { Length: 0 })
-        {
-            throw new ArgumentException("An idempotency key must not be empty.", nameof(options));
-        }
-
-        var invokeTime = options?.Delay is { } delay && delay > TimeSpan.Zero
-            ? (ulong)DateTimeOffset.UtcNow.Add(delay).ToUnixTimeMilliseconds()
-            : 0UL;
-        var slot = _machine.OneWayCallCommand(idIdx =>
-        {
-            var cmd = new OneWayCallCommandMessage
-            {
-                ServiceName = target.Service,
-                HandlerName = target.Handler,
-                Parameter = ByteString.CopyFrom(request.Span),
-                Key = target.Key ?? "",
-                InvokeTime = invokeTime,
-                InvocationIdNotificationIdx = idIdx,
-                Name = options?.Name ?? "",
-            };
-            if (options?.IdempotencyKey is { } key) cmd.IdempotencyKey = key;
-            AddHeaders(cmd.Headers, options?.Headers);
-            return cmd;
-        });
-        return new InvocationHandle(new SlotFuture<string>(_machine, slot, static n => n.InvocationId));
-    }
-
-    private static void ValidateTarget(CallTarget target)
-    {
-        if (string.IsNullOrEmpty(target.Service) || string.IsNullOrEmpty(target.Handler))
-        {
-            throw new ArgumentException("A call target needs a service and a handler name.", nameof(target));
-        }
-    }
-
-    private static void AddHeaders(Google.Protobuf.Collections.RepeatedField<Header> into, IReadOnlyDictionary<string, string>? headers)
-    {
-        if (headers is null)
-        {
-            return;
-        }
-
-        // Ordinal order: the command must be byte-identical on replay.
-        foreach (var (k, v) in headers.OrderBy(h => h.Key, StringComparer.Ordinal))
-        {
-            into.Add(new Header { Key = k, Value = v });
-        }
-    }
-
-    // ------------------------------------------------------------------ awakeables and signals
-
-    public Awakeable<T> Awakeable<T>(JsonTypeInfo<T>? typeInfo = null)
-    {
-        var info = typeInfo ?? JsonSerde.TypeInfo<T>(JsonOptions);
-        var (signalId, slot) = _machine.AllocateSignal();
-        var id = AwakeableId(_machine.Start.Id.Span, signalId);
-        return new Awakeable<T>(id, new SlotFuture<T>(_machine, slot, n => ReadValue(n, info)));
-    }
+    public IReadOnlyDictionary<string, string> RequestHeaders => Core.RequestHeaders;
 
     /// <summary><c>sign_1</c> + base64url (no padding) of the raw invocation id followed by the signal id (u32, big-endian).</summary>
-    internal static string AwakeableId(ReadOnlySpan<byte> invocationId, uint signalId)
-    {
-        Span<byte> raw = stackalloc byte[invocationId.Length + 4];
-        invocationId.CopyTo(raw);
-        BinaryPrimitives.WriteUInt32BigEndian(raw[invocationId.Length..], signalId);
-        return "sign_1" + Convert.ToBase64String(raw).TrimEnd('=').Replace('+', '-').Replace('/', '_');
-    }
+    internal static string AwakeableId(ReadOnlySpan<byte> invocationId, uint signalId) => InvocationCore.AwakeableId(invocationId, signalId);
 
-    public void ResolveAwakeable<T>(string awakeableId, T value, JsonTypeInfo<T>? typeInfo = null)
-    {
-        var bytes = JsonSerde.Serialize(value, typeInfo ?? JsonSerde.TypeInfo<T>(JsonOptions));
-        _machine.Command(MessageType.CompleteAwakeableCommand, new CompleteAwakeableCommandMessage
-        {
-            AwakeableId = awakeableId,
-            Value = new Value { Content = UnsafeByteOperations.UnsafeWrap(bytes) },
-        });
-    }
+    public Guid NewGuid() => Core.NewGuid();
 
-    public void RejectAwakeable(string awakeableId, string reason, ushort code = 500)
-        => _machine.Command(MessageType.CompleteAwakeableCommand, new CompleteAwakeableCommandMessage
-        {
-            AwakeableId = awakeableId,
-            Failure = new Failure { Code = code, Message = reason },
-        });
+    public DurableFuture<T> RunAsync<T>(string name, Func<CancellationToken, Task<T>> action, RunOptions? options = null)
+        => Core.RunAsync(name, action, options);
 
-    public void CancelInvocation(string invocationId)
-        => _machine.Command(MessageType.SendSignalCommand, new SendSignalCommandMessage
-        {
-            TargetInvocationId = invocationId,
-            Idx = 1,
-            Void = new Protocol.Messages.Void(),
-        });
+    public DurableFuture<T> RunAsync<T>(string name, Func<CancellationToken, Task<T>> action, JsonTypeInfo<T> typeInfo, RunOptions? options = null)
+        => Core.RunAsync(name, action, typeInfo, options);
 
-    public DurableFuture WhenAll(params DurableFuture[] futures) => new AllFuture(_machine, futures);
+    public DurableFuture RunAsync(string name, Func<CancellationToken, Task> action, RunOptions? options = null)
+        => Core.RunAsync(name, action, options);
 
-    public DurableFuture<int> WhenAny(params DurableFuture[] futures)
-    {
-        if (futures.Length == 0)
-        {
-            throw new ArgumentException("WhenAny needs at least one future.", nameof(futures));
-        }
+    public DurableFuture SleepAsync(TimeSpan duration, string? name = null) => Core.SleepAsync(duration, name);
 
-        return new AnyFuture(_machine, futures);
-    }
+    public DurableFuture<DateTimeOffset> NowAsync() => Core.NowAsync();
 
-    // ------------------------------------------------------------------ state
+    public DurableFuture<TResponse> CallAsync<TRequest, TResponse>(CallTarget target, TRequest request, CallOptions? options = null)
+        => Core.CallAsync<TRequest, TResponse>(target, request, options);
 
-    private void RequireKeyed()
-    {
-        if (Service.Type == ServiceType.Service)
-        {
-            throw new TerminalException($"State is only available to Virtual Objects and Workflows; '{Service.Name}' is a Service.");
-        }
-    }
+    public DurableFuture<TResponse> CallAsync<TRequest, TResponse>(CallTarget target, TRequest request, JsonTypeInfo<TRequest> requestType, JsonTypeInfo<TResponse> responseType, CallOptions? options = null)
+        => Core.CallAsync(target, request, requestType, responseType, options);
 
-    private void RequireWritable()
-    {
-        RequireKeyed();
-        if (Handler.Type == HandlerType.Shared)
-        {
-            throw new TerminalException($"Handler '{Service.Name}/{Handler.Name}' is shared: shared handlers can read state but not write it.");
-        }
-    }
+    public DurableFuture<TResponse> CallAsync<TResponse>(CallTarget target, ReadOnlyMemory<byte> request, JsonTypeInfo<TResponse> responseType, CallOptions? options = null)
+        => Core.CallAsync(target, request, responseType, options);
 
-    public DurableFuture<T?> GetAsync<T>(string key, JsonTypeInfo<T>? typeInfo = null)
-    {
-        var info = typeInfo ?? JsonSerde.TypeInfo<T>(JsonOptions);
-        return GetStateCore<T?>(key, bytes => bytes is null ? default : JsonSerde.DeserializeJournaled(bytes.Span, info));
-    }
+    public InvocationHandle Send<TRequest>(CallTarget target, TRequest request, JsonTypeInfo<TRequest> requestType, SendOptions? options = null)
+        => Core.Send(target, request, requestType, options);
 
-    public DurableFuture<StateValue<T>> TryGetAsync<T>(string key, JsonTypeInfo<T>? typeInfo = null)
-    {
-        var info = typeInfo ?? JsonSerde.TypeInfo<T>(JsonOptions);
-        return GetStateCore(key, bytes => bytes is null ? new StateValue<T>(false, default) : new StateValue<T>(true, JsonSerde.DeserializeJournaled(bytes.Span, info)));
-    }
+    public DurableFuture<byte[]> CallRawAsync(CallTarget target, ReadOnlyMemory<byte> request, CallOptions? options = null)
+        => Core.CallRawAsync(target, request, options);
 
-    private DurableFuture<TResult> GetStateCore<TResult>(string key, Func<ByteString?, TResult> map)
-    {
-        RequireKeyed();
-        var keyBytes = ByteString.CopyFromUtf8(key);
-        GetEagerStateCommandMessage? eager = null;
-        if (_state.TryGetValue(key, out var known))
-        {
-            eager = new GetEagerStateCommandMessage { Key = keyBytes, Name = "" };
-            if (known is null) eager.Void = new Protocol.Messages.Void();
-            else eager.Value = new Value { Content = known };
-        }
-        else if (!_partialState)
-        {
-            eager = new GetEagerStateCommandMessage { Key = keyBytes, Void = new Protocol.Messages.Void() };
-        }
+    public InvocationHandle Send<TRequest>(CallTarget target, TRequest request, SendOptions? options = null)
+        => Core.Send(target, request, options);
 
-        var result = _machine.StateRead(MessageType.GetEagerStateCommand, eager, MessageType.GetLazyStateCommand,
-            id => new GetLazyStateCommandMessage { Key = keyBytes, ResultCompletionId = id },
-            () => new GetEagerStateCommandMessage { Key = keyBytes });
-        if (result.Recorded is GetEagerStateCommandMessage recorded)
-        {
-            return new ValueFuture<TResult>(map(recorded.ResultCase == GetEagerStateCommandMessage.ResultOneofCase.Value ? recorded.Value.Content : null));
-        }
+    public InvocationHandle SendRaw(CallTarget target, ReadOnlyMemory<byte> request, SendOptions? options = null)
+        => Core.SendRaw(target, request, options);
 
-        return new SlotFuture<TResult>(_machine, result.Slot!, n => map(n.ResultCase == NotificationTemplate.ResultOneofCase.Value ? n.Value.Content : null));
-    }
+    public Awakeable<T> Awakeable<T>(JsonTypeInfo<T>? typeInfo = null) => Core.Awakeable(typeInfo);
 
-    public DurableFuture<IReadOnlyList<string>> GetStateKeysAsync()
-    {
-        RequireKeyed();
-        GetEagerStateKeysCommandMessage? eager = null;
-        if (!_partialState)
-        {
-            var keys = new StateKeys();
-            foreach (var k in _state.Where(kv => kv.Value is not null).Select(kv => kv.Key).Order(StringComparer.Ordinal))
-            {
-                keys.Keys.Add(ByteString.CopyFromUtf8(k));
-            }
+    public void ResolveAwakeable<T>(string awakeableId, T value, JsonTypeInfo<T>? typeInfo = null) => Core.ResolveAwakeable(awakeableId, value, typeInfo);
 
-            eager = new GetEagerStateKeysCommandMessage { Value = keys };
-        }
+    public void RejectAwakeable(string awakeableId, string reason, ushort code = 500) => Core.RejectAwakeable(awakeableId, reason, code);
 
-        var result = _machine.StateRead(MessageType.GetEagerStateKeysCommand, eager, MessageType.GetLazyStateKeysCommand,
-            id => new GetLazyStateKeysCommandMessage { ResultCompletionId = id },
-            static () => new GetEagerStateKeysCommandMessage());
-        if (result.Recorded is GetEagerStateKeysCommandMessage recorded)
-        {
-            return new ValueFuture<IReadOnlyList<string>>(ToKeyList(recorded.Value));
-        }
+    public void CancelInvocation(string invocationId) => Core.CancelInvocation(invocationId);
 
-        return new SlotFuture<IReadOnlyList<string>>(_machine, result.Slot!, static n => ToKeyList(n.StateKeys));
-    }
+    public DurableFuture WhenAll(params DurableFuture[] futures) => Core.WhenAll(futures);
 
-    private static IReadOnlyList<string> ToKeyList(StateKeys? keys)
-        => keys is null ? [] : keys.Keys.Select(k => k.ToStringUtf8()).Order(StringComparer.Ordinal).ToList();
-
-    public void Set<T>(string key, T value, JsonTypeInfo<T>? typeInfo = null)
-    {
-        RequireWritable();
-        var bytes = ByteString.CopyFrom(JsonSerde.Serialize(value, typeInfo ?? JsonSerde.TypeInfo<T>(JsonOptions)));
-        _machine.Command(MessageType.SetStateCommand, new SetStateCommandMessage { Key = ByteString.CopyFromUtf8(key), Value = new Value { Content = bytes } });
-        _state[key] = bytes;
-    }
-
-    public void Clear(string key)
-    {
-        RequireWritable();
-        _machine.Command(MessageType.ClearStateCommand, new ClearStateCommandMessage { Key = ByteString.CopyFromUtf8(key) });
-        _state[key] = null;
-    }
-
-    public void ClearAll()
-    {
-        RequireWritable();
-        _machine.Command(MessageType.ClearAllStateCommand, new ClearAllStateCommandMessage());
-        _state.Clear();
-        _partialState = false;
-    }
-
-    // ------------------------------------------------------------------ promises
-
-    public DurablePromise<T> Promise<T>(string name, JsonTypeInfo<T>? typeInfo = null)
-    {
-        if (Service.Type != ServiceType.Workflow)
-        {
-            throw new TerminalException($"Durable promises are only available to Workflows; '{Service.Name}' is a {Service.Type}.");
-        }
-
-        return new DurablePromise<T>(this, name, typeInfo ?? JsonSerde.TypeInfo<T>(JsonOptions));
-    }
-
-    internal DurableFuture<T> PromiseGet<T>(string name, JsonTypeInfo<T> info)
-    {
-        var slot = _machine.CompletableCommand(MessageType.GetPromiseCommand, id => new GetPromiseCommandMessage { Key = name, ResultCompletionId = id });
-        return new SlotFuture<T>(_machine, slot, n => ReadValue(n, info));
-    }
-
-    internal DurableFuture<StateValue<T>> PromisePeek<T>(string name, JsonTypeInfo<T> info)
-    {
-        var slot = _machine.CompletableCommand(MessageType.PeekPromiseCommand, id => new PeekPromiseCommandMessage { Key = name, ResultCompletionId = id });
-        return new SlotFuture<StateValue<T>>(_machine, slot, n => n.ResultCase == NotificationTemplate.ResultOneofCase.Value
-            ? new StateValue<T>(true, JsonSerde.DeserializeJournaled(n.Value.Content.Span, info))
-            : new StateValue<T>(false, default));
-    }
-
-    internal DurableFuture PromiseComplete<T>(string name, T value, JsonTypeInfo<T> info, TerminalException? failure)
-    {
-        var slot = _machine.CompletableCommand(MessageType.CompletePromiseCommand, id =>
-        {
-            var cmd = new CompletePromiseCommandMessage { Key = name, ResultCompletionId = id };
-            if (failure is null) cmd.CompletionValue = new Value { Content = ByteString.CopyFrom(JsonSerde.Serialize(value, info)) };
-            else cmd.CompletionFailure = Failures.FromException(failure);
-            return cmd;
-        });
-        return new SlotFuture<bool>(_machine, slot, static _ => true);
-    }
-
+    public DurableFuture<int> WhenAny(params DurableFuture[] futures) => Core.WhenAny(futures);
 }

@@ -17,7 +17,7 @@ internal static class InvocationRunner
     public static Task StartHandler(InvocationStateMachine machine, ServiceDefinition service, HandlerDefinition handler, JsonSerializerOptions jsonOptions,
         IServiceProvider services)
     {
-        var context = new InvocationContext(machine, service, handler, jsonOptions, services);
+        var context = InvocationContexts.Create(machine, service, handler, jsonOptions, services);
         return RunHandlerAsync(context, handler);
     }
 

@@ -9,9 +9,11 @@ namespace DurableAgents.Generator.Tests.Infrastructure;
 /// An in-memory <see cref="IHandlerContext"/> for calling generated invokers and clients directly: state is a
 /// dictionary of JSON bytes, <c>RunAsync</c> journals each step's result by name (and replays a recorded result
 /// without running the action), calls and sends are recorded with their serialized payloads. Capabilities no test here
-/// uses (timers, awakeables, promises, combinators) throw <see cref="NotSupportedException"/>.
+/// uses (timers, awakeables, promises, combinators) throw <see cref="NotSupportedException"/>. It stands in for the
+/// context of every handler kind (the runtime gives each kind exactly its own interface; these tests call invokers of
+/// all kinds with one fake), so it implements <see cref="IWorkflowContext"/>, the most capable one.
 /// </summary>
-public sealed class FakeHandlerContext(IServiceProvider services, JsonSerializerOptions jsonOptions, string key = "key-1") : IHandlerContext
+public sealed class FakeHandlerContext(IServiceProvider services, JsonSerializerOptions jsonOptions, string key = "key-1") : IHandlerContext, IWorkflowContext
 {
     public Dictionary<string, byte[]> State { get; } = new(StringComparer.Ordinal);
 

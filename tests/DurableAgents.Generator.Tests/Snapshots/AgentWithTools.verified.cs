@@ -273,7 +273,7 @@ namespace Demo.Agents
 
         [global::System.CodeDom.Compiler.GeneratedCode("DurableAgents.Generator", "0.1.0.0")]
         private static global::System.Threading.Tasks.Task<bool> __AgentApprove(global::DurableAgents.ISharedObjectContext context, global::DurableAgents.ApprovalDecision decision)
-            => global::DurableAgents.Agents.DurableAgentRunner.ApproveAsync(context, decision);
+            => global::DurableAgents.Agents.DurableAgentRunner.ApproveAsync(context, decision, DurableTools.AgentName);
 
         [global::System.CodeDom.Compiler.GeneratedCode("DurableAgents.Generator", "0.1.0.0")]
         private static global::System.Threading.Tasks.Task<global::System.Collections.Generic.IList<global::Microsoft.Extensions.AI.ChatMessage>> __AgentHistory(global::DurableAgents.ISharedObjectContext context)
@@ -392,7 +392,7 @@ namespace Demo.Agents
         {
             var request = global::DurableAgents.Serialization.JsonSerde.Deserialize<global::DurableAgents.AgentRequest>(input, global::DurableAgents.Serialization.JsonSerde.TypeInfo<global::DurableAgents.AgentRequest>(context.JsonOptions));
             var instance = global::Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<global::Demo.Agents.ResearchAgent>(context.Services);
-            var result = await instance.__AgentRun(context, request).ConfigureAwait(false);
+            var result = await instance.__AgentRun((global::DurableAgents.IObjectContext)context, request).ConfigureAwait(false);
             return global::DurableAgents.Serialization.JsonSerde.Serialize<global::DurableAgents.AgentResponse>(result, global::DurableAgents.Serialization.JsonSerde.TypeInfo<global::DurableAgents.AgentResponse>(context.JsonOptions));
         }
 
@@ -400,28 +400,28 @@ namespace Demo.Agents
         private static async global::System.Threading.Tasks.ValueTask<global::System.ReadOnlyMemory<byte>> __Invoke1___AgentApprove(global::DurableAgents.Definitions.IHandlerContext context, global::System.ReadOnlyMemory<byte> input)
         {
             var request = global::DurableAgents.Serialization.JsonSerde.Deserialize<global::DurableAgents.ApprovalDecision>(input, global::DurableAgents.Serialization.JsonSerde.TypeInfo<global::DurableAgents.ApprovalDecision>(context.JsonOptions));
-            var result = await global::Demo.Agents.ResearchAgent.__AgentApprove(context, request).ConfigureAwait(false);
+            var result = await global::Demo.Agents.ResearchAgent.__AgentApprove((global::DurableAgents.ISharedObjectContext)context, request).ConfigureAwait(false);
             return global::DurableAgents.Serialization.JsonSerde.Serialize<bool>(result, global::DurableAgents.Serialization.JsonSerde.TypeInfo<bool>(context.JsonOptions));
         }
 
         [global::System.CodeDom.Compiler.GeneratedCode("DurableAgents.Generator", "0.1.0.0")]
         private static async global::System.Threading.Tasks.ValueTask<global::System.ReadOnlyMemory<byte>> __Invoke2___AgentHistory(global::DurableAgents.Definitions.IHandlerContext context, global::System.ReadOnlyMemory<byte> input)
         {
-            var result = await global::Demo.Agents.ResearchAgent.__AgentHistory(context).ConfigureAwait(false);
+            var result = await global::Demo.Agents.ResearchAgent.__AgentHistory((global::DurableAgents.ISharedObjectContext)context).ConfigureAwait(false);
             return global::DurableAgents.Serialization.JsonSerde.Serialize<global::System.Collections.Generic.IList<global::Microsoft.Extensions.AI.ChatMessage>>(result, global::DurableAgents.Serialization.JsonSerde.TypeInfo<global::System.Collections.Generic.IList<global::Microsoft.Extensions.AI.ChatMessage>>(context.JsonOptions));
         }
 
         [global::System.CodeDom.Compiler.GeneratedCode("DurableAgents.Generator", "0.1.0.0")]
         private static async global::System.Threading.Tasks.ValueTask<global::System.ReadOnlyMemory<byte>> __Invoke3___AgentApprovals(global::DurableAgents.Definitions.IHandlerContext context, global::System.ReadOnlyMemory<byte> input)
         {
-            var result = await global::Demo.Agents.ResearchAgent.__AgentApprovals(context).ConfigureAwait(false);
+            var result = await global::Demo.Agents.ResearchAgent.__AgentApprovals((global::DurableAgents.ISharedObjectContext)context).ConfigureAwait(false);
             return global::DurableAgents.Serialization.JsonSerde.Serialize<global::System.Collections.Generic.List<global::DurableAgents.PendingApproval>>(result, global::DurableAgents.Serialization.JsonSerde.TypeInfo<global::System.Collections.Generic.List<global::DurableAgents.PendingApproval>>(context.JsonOptions));
         }
 
         [global::System.CodeDom.Compiler.GeneratedCode("DurableAgents.Generator", "0.1.0.0")]
         private static async global::System.Threading.Tasks.ValueTask<global::System.ReadOnlyMemory<byte>> __Invoke4___AgentReset(global::DurableAgents.Definitions.IHandlerContext context, global::System.ReadOnlyMemory<byte> input)
         {
-            await global::Demo.Agents.ResearchAgent.__AgentReset(context).ConfigureAwait(false);
+            await global::Demo.Agents.ResearchAgent.__AgentReset((global::DurableAgents.IObjectContext)context).ConfigureAwait(false);
             return global::System.ReadOnlyMemory<byte>.Empty;
         }
     }

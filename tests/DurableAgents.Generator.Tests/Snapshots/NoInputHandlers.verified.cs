@@ -188,7 +188,7 @@ namespace Demo.NoInput
         private static async global::System.Threading.Tasks.ValueTask<global::System.ReadOnlyMemory<byte>> __Invoke0_End(global::DurableAgents.Definitions.IHandlerContext context, global::System.ReadOnlyMemory<byte> input)
         {
             var instance = global::Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<global::Demo.NoInput.Session>(context.Services);
-            await instance.End(context).ConfigureAwait(false);
+            await instance.End((global::DurableAgents.IObjectContext)context).ConfigureAwait(false);
             return global::System.ReadOnlyMemory<byte>.Empty;
         }
 

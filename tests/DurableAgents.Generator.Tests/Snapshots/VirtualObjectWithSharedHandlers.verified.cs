@@ -69,14 +69,14 @@ namespace Demo.Objects
         {
             var request = global::DurableAgents.Serialization.JsonSerde.Deserialize<long>(input, global::DurableAgents.Serialization.JsonSerde.TypeInfo<long>(context.JsonOptions));
             var instance = global::Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<global::Demo.Objects.Counter>(context.Services);
-            var result = await instance.AddAsync(context, request).ConfigureAwait(false);
+            var result = await instance.AddAsync((global::DurableAgents.IObjectContext)context, request).ConfigureAwait(false);
             return global::DurableAgents.Serialization.JsonSerde.Serialize<long>(result, global::DurableAgents.Serialization.JsonSerde.TypeInfo<long>(context.JsonOptions));
         }
 
         [global::System.CodeDom.Compiler.GeneratedCode("DurableAgents.Generator", "0.1.0.0")]
         private static async global::System.Threading.Tasks.ValueTask<global::System.ReadOnlyMemory<byte>> __Invoke1_Reset(global::DurableAgents.Definitions.IHandlerContext context, global::System.ReadOnlyMemory<byte> input)
         {
-            await global::Demo.Objects.Counter.Reset(context).ConfigureAwait(false);
+            await global::Demo.Objects.Counter.Reset((global::DurableAgents.IObjectContext)context).ConfigureAwait(false);
             return global::System.ReadOnlyMemory<byte>.Empty;
         }
 
@@ -84,7 +84,7 @@ namespace Demo.Objects
         private static async global::System.Threading.Tasks.ValueTask<global::System.ReadOnlyMemory<byte>> __Invoke2_GetAsync(global::DurableAgents.Definitions.IHandlerContext context, global::System.ReadOnlyMemory<byte> input)
         {
             var instance = global::Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<global::Demo.Objects.Counter>(context.Services);
-            var result = await instance.GetAsync(context).ConfigureAwait(false);
+            var result = await instance.GetAsync((global::DurableAgents.ISharedObjectContext)context).ConfigureAwait(false);
             return global::DurableAgents.Serialization.JsonSerde.Serialize<long>(result, global::DurableAgents.Serialization.JsonSerde.TypeInfo<long>(context.JsonOptions));
         }
 

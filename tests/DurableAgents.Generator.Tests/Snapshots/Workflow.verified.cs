@@ -58,7 +58,7 @@ namespace Demo.Flows
         {
             var request = global::DurableAgents.Serialization.JsonSerde.Deserialize<global::Demo.Flows.SignupInput>(input, global::DurableAgents.Serialization.JsonSerde.TypeInfo<global::Demo.Flows.SignupInput>(context.JsonOptions));
             var instance = global::Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<global::Demo.Flows.Signup>(context.Services);
-            var result = await instance.RunAsync(context, request).ConfigureAwait(false);
+            var result = await instance.RunAsync((global::DurableAgents.IWorkflowContext)context, request).ConfigureAwait(false);
             return global::DurableAgents.Serialization.JsonSerde.Serialize<global::Demo.Flows.SignupResult>(result, global::DurableAgents.Serialization.JsonSerde.TypeInfo<global::Demo.Flows.SignupResult>(context.JsonOptions));
         }
 
@@ -67,14 +67,14 @@ namespace Demo.Flows
         {
             var request = global::DurableAgents.Serialization.JsonSerde.Deserialize<string>(input, global::DurableAgents.Serialization.JsonSerde.TypeInfo<string>(context.JsonOptions));
             var instance = global::Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<global::Demo.Flows.Signup>(context.Services);
-            await instance.Verify(context, request).ConfigureAwait(false);
+            await instance.Verify((global::DurableAgents.ISharedWorkflowContext)context, request).ConfigureAwait(false);
             return global::System.ReadOnlyMemory<byte>.Empty;
         }
 
         [global::System.CodeDom.Compiler.GeneratedCode("DurableAgents.Generator", "0.1.0.0")]
         private static async global::System.Threading.Tasks.ValueTask<global::System.ReadOnlyMemory<byte>> __Invoke2_Status(global::DurableAgents.Definitions.IHandlerContext context, global::System.ReadOnlyMemory<byte> input)
         {
-            var result = await global::Demo.Flows.Signup.Status(context).ConfigureAwait(false);
+            var result = await global::Demo.Flows.Signup.Status((global::DurableAgents.ISharedObjectContext)context).ConfigureAwait(false);
             return global::DurableAgents.Serialization.JsonSerde.Serialize<string?>(result, global::DurableAgents.Serialization.JsonSerde.TypeInfo<string?>(context.JsonOptions));
         }
     }

@@ -9,117 +9,19 @@ namespace DurableAgents.Tests.Agents;
 
 /// <summary>
 /// The agents of tests/DurableAgents.TestService in a child process, with the real restate-server and a local
-/// OpenAI-compatible fake server behind the real OpenAI client (DURABLEAGENTS_MODEL_PROVIDER=openai-compatible).
-/// Each test owns a marker word; the fake routes its requests to the test's script by that word.
+/// OpenAI-compatible fake server behind the real OpenAI client (see <see cref="AgentEndToEndFixture"/>): crash and resume,
+/// parallel tools, provider errors, streaming, sessions and sub-agents. Approvals: <see cref="AgentApprovalTests"/>.
 /// </summary>
 [TestFixture]
 [NonParallelizable]
-public sealed class AgentEndToEndTests
+public sealed class AgentEndToEndTests : AgentEndToEndFixture
 {
-    private const int ApprovalTimeoutMs = 5000;
-    private RestateServer _server = null!;
-    private FakeOpenAIServer _fake = null!;
-    private ServiceProcess _service = null!;
-    private string _sideEffects = null!;
-    private readonly ConcurrentDictionary<string, Func<FakeRequest, FakeReply>> _scripts = new();
-
-    [OneTimeSetUp]
-    public async Task StartAsync()
-    {
-        _sideEffects = Path.Combine(Path.GetTempPath(), "da-agents-" + Guid.NewGuid().ToString("N") + ".log");
-        _fake = await FakeOpenAIServer.StartAsync(Route);
-        _server = await RestateServer.StartAsync();
-        _service = new ServiceProcess(new Dictionary<string, string>
-        {
-            ["DURABLEAGENTS_MODEL_PROVIDER"] = "openai-compatible",
-            ["OPENAI_BASE_URL"] = _fake.BaseUri.ToString(),
-            ["OPENAI_API_KEY"] = "k",
-            ["DURABLEAGENTS_MODEL"] = "fake-model",
-            ["DA_SIDE_EFFECTS"] = _sideEffects,
-            ["DA_APPROVAL_TIMEOUT_MS"] = ApprovalTimeoutMs.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            ["DA_RESEARCH_MS"] = "60000",
-        });
-        await _service.StartAsync();
-        await _server.RegisterAsync(_service.Uri);
-    }
-
-    [OneTimeTearDown]
-    public async Task StopAsync()
-    {
-        await _service.DisposeAsync();
-        await _server.DisposeAsync();
-        await _fake.DisposeAsync();
-        File.Delete(_sideEffects);
-    }
-
-    private FakeReply Route(FakeRequest request)
-    {
-        var text = string.Join("\n", request.Messages.Select(m => m.Content));
-        foreach (var (marker, script) in _scripts)
-        {
-            if (text.Contains(marker, StringComparison.Ordinal))
-            {
-                return script(request);
-            }
-        }
-
-        return FakeReply.Say("no script");
-    }
-
-    private IReadOnlyList<FakeRequest> RequestsFor(string marker)
-        => _fake.Requests.Where(r => r.Messages.Any(m => m.Content.Contains(marker, StringComparison.Ordinal))).ToList();
-
-    private int SideEffectCount(string line)
-        => File.Exists(_sideEffects) ? File.ReadAllLines(_sideEffects).Count(l => l == line) : 0;
-
-    private string[] SideEffectLines() => File.Exists(_sideEffects) ? File.ReadAllLines(_sideEffects) : [];
-
-    /// <summary>The text of the live streaming updates the StreamingTravelAgent saw after line <paramref name="from"/>.</summary>
-    private List<string> LiveUpdatesSince(int from)
-        => SideEffectLines().Skip(from).Where(l => l.StartsWith("stream-update:", StringComparison.Ordinal)).Select(l => l["stream-update:".Length..]).ToList();
-
-    private async Task<(HttpStatusCode Status, string Body)> PostAsync(string path, string json)
-    {
-        using var content = json.Length == 0 ? null : new StringContent(json, Encoding.UTF8, "application/json");
-        using var response = await _server.Http.PostAsync(new Uri(_server.IngressUri, path), content);
-        return (response.StatusCode, await response.Content.ReadAsStringAsync());
-    }
-
-    private async Task<string> SendAsync(string path, string json)
-    {
-        var (status, body) = await PostAsync(path + "/send", json);
-        Assert.That((int)status, Is.InRange(200, 299), body);
-        return JsonNode.Parse(body)!["invocationId"]!.ToString();
-    }
-
-    private async Task<(HttpStatusCode Status, string Body)> AttachAsync(string invocationId)
-    {
-        using var response = await _server.Http.GetAsync(new Uri(_server.IngressUri, $"restate/invocation/{invocationId}/attach"));
-        return (response.StatusCode, await response.Content.ReadAsStringAsync());
-    }
-
-    private static async Task WaitUntilAsync(Func<bool> condition, string what, int seconds = 30)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(seconds);
-        while (!condition())
-        {
-            if (DateTime.UtcNow > deadline)
-            {
-                Assert.Fail("Timed out waiting until " + what);
-            }
-
-            await Task.Delay(50);
-        }
-    }
-
-    private static string Args(string name, string value) => new JsonObject { [name] = value }.ToJsonString();
-
     [Test]
     public async Task Kill9_after_the_first_tool_step_resumes_without_paying_again_for_completed_turns()
     {
         var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var turn2 = 0;
-        _scripts["Lyon"] = r =>
+        Scripts["Lyon"] = r =>
         {
             if (r.ToolResults.Count == 0)
             {
@@ -136,8 +38,8 @@ public sealed class AgentEndToEndTests
         await WaitUntilAsync(() => Volatile.Read(ref turn2) >= 1, "turn 2 reached the model (turn 1 and the tool step are journaled)");
         Assert.That(SideEffectCount("get_weather:Lyon"), Is.EqualTo(1));
 
-        await _service.KillAsync();
-        await _service.StartAsync();
+        await Endpoint.KillAsync();
+        await Endpoint.StartAsync();
         release.SetResult();
 
         var (status, body) = await AttachAsync(id);
@@ -158,7 +60,7 @@ public sealed class AgentEndToEndTests
     [Test]
     public async Task Parallel_tool_calls_run_once_each_and_answer_in_call_order()
     {
-        _scripts["Madrid"] = r => r.ToolResults.Count == 0
+        Scripts["Madrid"] = r => r.ToolResults.Count == 0
             ? FakeReply.Call(("call_m1", "get_weather", Args("city", "Madrid")), ("call_m2", "get_weather", Args("city", "Rome")), ("call_m3", "get_weather", Args("city", "Vienna")))
             : FakeReply.Say("Three sunny cities around Madrid.");
 
@@ -174,7 +76,7 @@ public sealed class AgentEndToEndTests
     public async Task A_429_with_Retry_After_is_retried_after_that_delay()
     {
         var calls = 0;
-        _scripts["Oslo"] = _ => Interlocked.Increment(ref calls) == 1
+        Scripts["Oslo"] = _ => Interlocked.Increment(ref calls) == 1
             ? new FakeReply { Status = 429, RetryAfter = "2" }
             : FakeReply.Say("Cold in Oslo.");
 
@@ -189,7 +91,7 @@ public sealed class AgentEndToEndTests
     [Test]
     public async Task A_400_from_the_provider_fails_the_invocation_terminally()
     {
-        _scripts["Atlantis"] = _ => new FakeReply { Status = 400 };
+        Scripts["Atlantis"] = _ => new FakeReply { Status = 400 };
 
         var (status, body) = await PostAsync("TravelAgent/run", "\"Weather in Atlantis?\"");
         Assert.That((int)status, Is.EqualTo(400), body);
@@ -203,7 +105,7 @@ public sealed class AgentEndToEndTests
     {
         const string answer = "Porto will be sunny and 24 C, and your hotel is booked for two nights.";
         var hotel = new JsonObject { ["city"] = "Porto", ["nights"] = 2 }.ToJsonString();
-        _scripts["Porto"] = r => r.ToolResults.Count == 0
+        Scripts["Porto"] = r => r.ToolResults.Count == 0
             ? FakeReply.Call(("call_pf", "get_forecast", Args("city", "Porto")), ("call_ph", "book_hotel", hotel))
             : FakeReply.Say(answer);
         var before = SideEffectLines().Length;
@@ -243,7 +145,7 @@ public sealed class AgentEndToEndTests
         const string answer = "Misty in Sintra this morning, clear skies after noon.";
         var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var turn2 = 0;
-        _scripts["Sintra"] = r =>
+        Scripts["Sintra"] = r =>
         {
             if (r.ToolResults.Count == 0)
             {
@@ -262,8 +164,8 @@ public sealed class AgentEndToEndTests
         Assert.That(SideEffectCount("get_forecast:Sintra"), Is.EqualTo(1));
         Assert.That(LiveUpdatesSince(before), Is.EqualTo(new[] { "Misty" }), "turn 2 is stalled half-way through its stream");
 
-        await _service.KillAsync();
-        await _service.StartAsync();
+        await Endpoint.KillAsync();
+        await Endpoint.StartAsync();
         release.SetResult();
 
         var (status, body) = await AttachAsync(id);
@@ -281,100 +183,15 @@ public sealed class AgentEndToEndTests
         Assert.That(response["toolCalls"]!.GetValue<int>(), Is.EqualTo(1));
     }
 
-    private void BookingScript(string restaurant)
-        => _scripts[restaurant] = r => r.ToolResults.Count == 0
-            ? FakeReply.Call(("call_" + restaurant.Replace(' ', '_'), "book_table", Args("restaurant", restaurant)))
-            : FakeReply.Say("Result: " + r.ToolResults[0].Content);
-
-    private async Task<JsonArray> PendingAsync(string session)
-    {
-        var (status, body) = await PostAsync($"Concierge/{session}/approvals", "");
-        Assert.That(status, Is.EqualTo(HttpStatusCode.OK), body);
-        return JsonNode.Parse(body)!.AsArray();
-    }
-
-    private async Task<JsonNode> WaitForPendingAsync(string session)
-    {
-        JsonArray pending = [];
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (pending.Count == 0)
-        {
-            Assert.That(DateTime.UtcNow, Is.LessThan(deadline), "an approval request was published");
-            await Task.Delay(100);
-            pending = await PendingAsync(session);
-        }
-
-        return pending.Single()!;
-    }
-
-    [Test]
-    public async Task Approved_tool_call_runs_once_after_the_decision()
-    {
-        BookingScript("Chez Nous");
-        var id = await SendAsync("Concierge/s-approve/run", "\"Book a table at 'Chez Nous' please\"");
-        var pending = await WaitForPendingAsync("s-approve");
-        Assert.That(pending["toolName"]!.ToString(), Is.EqualTo("book_table"));
-        Assert.That(pending["arguments"]!["restaurant"]!.ToString(), Is.EqualTo("Chez Nous"));
-        Assert.That(SideEffectCount("book_table:Chez Nous"), Is.EqualTo(0), "nothing runs before the approval");
-
-        var decision = new JsonObject { ["id"] = pending["id"]!.ToString(), ["approved"] = true }.ToJsonString();
-        var (approveStatus, approveBody) = await PostAsync("Concierge/s-approve/approve", decision);
-        Assert.That(approveStatus, Is.EqualTo(HttpStatusCode.OK), approveBody);
-
-        var (status, body) = await AttachAsync(id);
-        Assert.That(status, Is.EqualTo(HttpStatusCode.OK), body);
-        Assert.That(JsonNode.Parse(body)!["text"]!.ToString(), Is.EqualTo("Result: \"Booked a table at Chez Nous.\""));
-        Assert.That(SideEffectCount("book_table:Chez Nous"), Is.EqualTo(1));
-        Assert.That(await PendingAsync("s-approve"), Is.Empty, "the decided request is no longer pending");
-    }
-
-    [Test]
-    public async Task Rejected_tool_call_does_not_run_and_the_model_is_told_why()
-    {
-        BookingScript("Le Refus");
-        var id = await SendAsync("Concierge/s-reject/run", "\"Book a table at 'Le Refus'\"");
-        var pending = await WaitForPendingAsync("s-reject");
-        var decision = new JsonObject { ["id"] = pending["id"]!.ToString(), ["approved"] = false, ["reason"] = "too pricey" }.ToJsonString();
-        Assert.That((await PostAsync("Concierge/s-reject/approve", decision)).Status, Is.EqualTo(HttpStatusCode.OK));
-
-        var (status, body) = await AttachAsync(id);
-        Assert.That(status, Is.EqualTo(HttpStatusCode.OK), body);
-        Assert.That(JsonNode.Parse(body)!["text"]!.ToString(), Does.Contain("declined").And.Contain("too pricey"));
-        Assert.That(SideEffectCount("book_table:Le Refus"), Is.EqualTo(0));
-    }
-
-    [Test]
-    public async Task Unanswered_approval_is_declined_after_the_timeout()
-    {
-        BookingScript("Slow Food");
-        var started = DateTime.UtcNow;
-        var id = await SendAsync("Concierge/s-timeout/run", "\"Book a table at 'Slow Food'\"");
-        await WaitForPendingAsync("s-timeout");
-
-        var (status, body) = await AttachAsync(id);
-        Assert.That(status, Is.EqualTo(HttpStatusCode.OK), body);
-        Assert.That(JsonNode.Parse(body)!["text"]!.ToString(), Does.Contain("nobody approved"));
-        Assert.That(DateTime.UtcNow - started, Is.GreaterThanOrEqualTo(TimeSpan.FromMilliseconds(ApprovalTimeoutMs - 500)));
-        Assert.That(SideEffectCount("book_table:Slow Food"), Is.EqualTo(0));
-        Assert.That(await PendingAsync("s-timeout"), Is.Empty);
-    }
-
-    [Test]
-    public async Task Unknown_approval_id_is_rejected_with_404()
-    {
-        var (status, body) = await PostAsync("Concierge/s-nobody/approve", "{\"id\":\"sign_1nothing\",\"approved\":true}");
-        Assert.That((int)status, Is.EqualTo(404), body);
-    }
-
     [Test]
     public async Task Session_history_survives_a_service_restart()
     {
-        _scripts["turquoise"] = r => FakeReply.Say("Noted #" + r.Messages.Count(m => m.Role == "user"));
+        Scripts["turquoise"] = r => FakeReply.Say("Noted #" + r.Messages.Count(m => m.Role == "user"));
         var (s1, b1) = await PostAsync("Concierge/s-history/run", "\"My favourite colour is turquoise.\"");
         Assert.That(s1, Is.EqualTo(HttpStatusCode.OK), b1);
 
-        await _service.KillAsync();
-        await _service.StartAsync();
+        await Endpoint.KillAsync();
+        await Endpoint.StartAsync();
 
         var (s2, b2) = await PostAsync("Concierge/s-history/run", "\"Which colour did I mention (turquoise)?\"");
         Assert.That(s2, Is.EqualTo(HttpStatusCode.OK), b2);
@@ -392,7 +209,7 @@ public sealed class AgentEndToEndTests
     [Test]
     public async Task Cancelling_a_parent_agent_cancels_the_sub_agent_invocation()
     {
-        _scripts["quasars"] = r => r.Tools.Contains("ask_researcher") && r.ToolResults.Count == 0
+        Scripts["quasars"] = r => r.Tools.Contains("ask_researcher") && r.ToolResults.Count == 0
             ? FakeReply.Call(("call_ask", "ask_researcher", Args("message", "research quasars")))
             : r.Tools.Contains("research") && r.ToolResults.Count == 0
                 ? FakeReply.Call(("call_research", "research", Args("topic", "quasars")))
@@ -400,10 +217,10 @@ public sealed class AgentEndToEndTests
 
         var id = await SendAsync("Lead/run", "\"Tell me about quasars\"");
         await WaitUntilAsync(() => SideEffectCount("research:start:quasars") == 1, "the sub-agent's tool started");
-        var children = await _server.QueryAsync("SELECT id FROM sys_invocation WHERE target_service_name = 'Researcher'");
+        var children = await Server.QueryAsync("SELECT id FROM sys_invocation WHERE target_service_name = 'Researcher'");
         var childId = children.Single()!["id"]!.ToString();
 
-        using (var cancel = await _server.Http.PatchAsync(new Uri(_server.AdminUri, $"invocations/{id}/cancel"), null))
+        using (var cancel = await Server.Http.PatchAsync(new Uri(Server.AdminUri, $"invocations/{id}/cancel"), null))
         {
             Assert.That((int)cancel.StatusCode, Is.InRange(200, 299), await cancel.Content.ReadAsStringAsync());
         }

@@ -45,21 +45,21 @@ internal static class ClientTestServices
         }));
 
     public static ServiceDefinition Counter() => Object("ClientCounter",
-        Handler<int, int>("add", async (ctx, delta) =>
+        Exclusive<int, int>("add", async (ctx, delta) =>
         {
             var value = await ctx.GetAsync<int>("count") + delta;
             ctx.Set("count", value);
             return value;
-        }, HandlerType.Exclusive),
-        Handler<string, int>("get", async (ctx, _) => await ctx.GetAsync<int>("count"), HandlerType.Shared),
-        Handler<string, string>("whoami", (ctx, _) => Task.FromResult(ctx.Key), HandlerType.Shared));
+        }),
+        Shared<string, int>("get", async (ctx, _) => await ctx.GetAsync<int>("count")),
+        Shared<string, string>("whoami", (ctx, _) => Task.FromResult(ctx.Key)));
 
     public static ServiceDefinition Signup() => Workflow("ClientSignup",
-        Handler<string, string>("run", async (ctx, email) =>
+        WorkflowRun<string, string>("run", async (ctx, email) =>
         {
             var id = await ctx.RunAsync("create", _ => Task.FromResult($"user-{ctx.Key}"));
             return $"{id}:{email}";
-        }, HandlerType.Workflow));
+        }));
 
     /// <summary>Waits until the awaitAwakeable handler for <paramref name="tag"/> published its ids.</summary>
     public static async Task<(string InvocationId, string AwakeableId)> WaitForAwakeableAsync(string tag, TimeSpan? timeout = null)

@@ -45,18 +45,18 @@ internal static class FuzzServices
         Handler<string, string>("fail", (_, name) => throw new TerminalException($"bad name {name}", 409)));
 
     public static ServiceDefinition Counter { get; } = Object("Counter",
-        Handler<int, int>("add", async (ctx, delta) =>
+        Exclusive<int, int>("add", async (ctx, delta) =>
         {
             var next = await ctx.GetAsync<int>("count") + delta;
             ctx.Set("count", next);
             return next;
-        }),
-        Handler<string?, int>("get", async (ctx, _) => await ctx.GetAsync<int>("count"), HandlerType.Shared),
-        Handler<int, int>("set", (ctx, v) =>
+        }, type: null),
+        Shared<string?, int>("get", async (ctx, _) => await ctx.GetAsync<int>("count")),
+        Exclusive<int, int>("set", (ctx, v) =>
         {
             ctx.Set("count", v);
             return Task.FromResult(v);
-        }));
+        }, type: null));
 
     public static ServiceDefinition Raw { get; } = RawLike("Raw");
 

@@ -49,50 +49,50 @@ internal static class OwServices
         Options = options,
         Handlers =
         [
-            Handler<int, int>("add", async (ctx, delta) =>
+            Exclusive<int, int>("add", async (ctx, delta) =>
             {
                 var value = await ctx.GetAsync<int>("count") + delta;
                 ctx.Set("count", value);
                 return value;
-            }, HandlerType.Exclusive),
-            Handler<string, int>("get", async (ctx, _) => await ctx.GetAsync<int>("count"), HandlerType.Shared),
-            Handler<string, string[]>("keys", async (ctx, _) => [.. await ctx.GetStateKeysAsync()], HandlerType.Shared),
-            Handler<string, string>("note", async (ctx, text) =>
+            }),
+            Shared<string, int>("get", async (ctx, _) => await ctx.GetAsync<int>("count")),
+            Shared<string, string[]>("keys", async (ctx, _) => [.. await ctx.GetStateKeysAsync()]),
+            Exclusive<string, string>("note", async (ctx, text) =>
             {
                 var before = await ctx.TryGetAsync<string>("note");
                 ctx.Set("note", text);
                 var keys = await ctx.GetStateKeysAsync();
                 return $"{(before.Exists ? before.Value : "<none>")}|{string.Join(",", keys)}";
-            }, HandlerType.Exclusive),
+            }),
         ],
     };
 
     /// <summary>A workflow whose run waits on the "approval" promise, resolved or rejected by shared handlers.</summary>
     public static ServiceDefinition Approval() => Workflow("OwApproval",
-        Handler<string, string>("run", async (ctx, request) =>
+        WorkflowRun<string, string>("run", async (ctx, request) =>
         {
             ctx.Set("status", "waiting");
             var approval = await ctx.Promise<string>("approval");
             ctx.Set("status", "approved");
             var receipt = await ctx.RunAsync("receipt", _ => Task.FromResult($"{request}:{approval}"));
             return "approved " + receipt;
-        }, HandlerType.Workflow),
-        Handler<string, bool>("approve", async (ctx, value) =>
+        }),
+        SharedWorkflow<string, bool>("approve", async (ctx, value) =>
         {
             await ctx.Promise<string>("approval").ResolveAsync(value);
             return true;
-        }, HandlerType.Shared),
-        Handler<string, bool>("reject", async (ctx, reason) =>
+        }),
+        SharedWorkflow<string, bool>("reject", async (ctx, reason) =>
         {
             await ctx.Promise<string>("approval").RejectAsync(reason, 403);
             return true;
-        }, HandlerType.Shared),
-        Handler<string, string>("peek", async (ctx, _) =>
+        }),
+        SharedWorkflow<string, string>("peek", async (ctx, _) =>
         {
             var peeked = await ctx.Promise<string>("approval").PeekAsync();
             return peeked.Exists ? "value:" + peeked.Value : "<pending>";
-        }, HandlerType.Shared),
-        Handler<string, string>("status", async (ctx, _) => await ctx.GetAsync<string>("status") ?? "<none>", HandlerType.Shared));
+        }),
+        SharedWorkflow<string, string>("status", async (ctx, _) => await ctx.GetAsync<string>("status") ?? "<none>"));
 
     /// <summary>Services for cancellation and crash tests.</summary>
     public static ServiceDefinition Tasks() => Service("OwTasks",
