@@ -45,6 +45,7 @@ internal static class Demo
 
         await turn2Started.Task.WaitAsync(TimeSpan.FromSeconds(60));
         Say($"turn 1 and the tool steps are journaled, turn 2 is in flight: kill -9 {first.Id}");
+        var killedAt = DateTimeOffset.UtcNow;
         first.Kill(entireProcessTree: true);
         await first.WaitForExitAsync();
         Say("service killed. Restarting it; Restate retries the invocation and replays the journal.");
@@ -66,10 +67,40 @@ internal static class Demo
         Say($"turns: {answer["turns"]}, tool calls: {answer["toolCalls"]}, model: {answer["modelId"]}");
         Say($"process 1 (pid {first.Id}) called the model for turn 1 and started turn 2; process 2 (pid {second.Id}) called it for turn 2 only:");
         Say("turn 1 and both get_weather calls were replayed from the journal, not paid for or run again.");
+        await PrintJournalAsync(server, invocationId, killedAt);
         second.Kill(entireProcessTree: true);
         await second.WaitForExitAsync();
         return 0;
     }
+
+    /// <summary>
+    /// Prints the invocation's journal as Restate stored it (<c>sys_journal</c> through the admin SQL API): entries
+    /// appended before the kill were replayed to process 2 (their closures did not run again), the others were run by
+    /// process 2.
+    /// </summary>
+    private static async Task PrintJournalAsync(RestateServer server, string invocationId, DateTimeOffset killedAt)
+    {
+        var journal = await server.Admin.GetJournalAsync(invocationId);
+        if (journal.Count == 0)
+        {
+            Say($"the journal of {invocationId} is not retained by restate-server, so it cannot be shown");
+            return;
+        }
+
+        Say($"the journal of {invocationId} (restate-server's sys_journal table, through AdminClient.GetJournalAsync):");
+        Say($"  {"index",5}  {"entry type",-24} {"name",-28} {"completed",-9}  appended");
+        foreach (var e in journal)
+        {
+            var completed = e.Completed switch { true => "yes", false => "no", null => "-" };
+            var who = e.Index == 0 ? "with the request (ingress)"
+                : e.AppendedAt is not { } at ? "?"
+                : at < killedAt ? "before the kill: replayed to process 2"
+                : "after the kill: run by process 2";
+            Say($"  {e.Index,5}  {Truncate(e.EntryType, 24),-24} {Truncate(e.Name ?? "", 28),-28} {completed,-9}  {who}");
+        }
+    }
+
+    private static string Truncate(string s, int max) => s.Length <= max ? s : s[..(max - 1)] + "…";
 
     private static Process StartService(int port, bool slowTurn2, Action<string> onLine)
     {

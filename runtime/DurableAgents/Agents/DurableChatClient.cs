@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Text.Json;
 using System.Threading.Channels;
+using DurableAgents.Observability;
 using Microsoft.Extensions.AI;
 
 namespace DurableAgents.Agents;
@@ -36,6 +37,7 @@ public sealed class DurableChatClient : DelegatingChatClient
     private readonly IContext _context;
     private readonly DurableChatClientOptions _options;
     private int _calls;
+    private ChatClientMetadata? _metadata;
 
     /// <summary>Wraps <paramref name="innerClient"/> so its responses are journaled in <paramref name="context"/>.</summary>
     public DurableChatClient(IChatClient innerClient, IContext context, DurableChatClientOptions? options = null)
@@ -59,16 +61,26 @@ public sealed class DurableChatClient : DelegatingChatClient
         ArgumentNullException.ThrowIfNull(messages);
         var snapshot = messages.ToList();
         var n = Interlocked.Increment(ref _calls);
-        var response = await _context.RunAsync(StepName(n), async ct =>
+        var stepName = StepName(n);
+        var response = await _context.RunAsync(stepName, async ct =>
         {
+            // Runs only when the turn is not journaled yet: a replayed turn is neither traced nor counted again.
+            using var telemetry = StartTelemetry(stepName, options);
             try
             {
-                var response = await base.GetResponseAsync(snapshot, options, ct).ConfigureAwait(false);
-                return Normalize(response, n);
+                var response = Normalize(await base.GetResponseAsync(snapshot, options, ct).ConfigureAwait(false), n);
+                telemetry.Succeeded(response);
+                return response;
             }
-            catch (Exception e) when (_options.ClassifyProviderErrors && ProviderErrors.Classify(e) is var mapped && !ReferenceEquals(mapped, e))
+            catch (Exception e)
             {
-                throw mapped;
+                telemetry.Failed(e);
+                if (_options.ClassifyProviderErrors && ProviderErrors.Classify(e) is var mapped && !ReferenceEquals(mapped, e))
+                {
+                    throw mapped;
+                }
+
+                throw;
             }
         }, AgentJson.ChatResponse, RunOptions);
         LastResponse = response;
@@ -84,10 +96,12 @@ public sealed class DurableChatClient : DelegatingChatClient
         var n = Interlocked.Increment(ref _calls);
         var live = Channel.CreateUnbounded<ChatResponseUpdate>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
         var executed = false;
-        var future = _context.RunAsync(StepName(n), async ct =>
+        var stepName = StepName(n);
+        var future = _context.RunAsync(stepName, async ct =>
         {
             // Runs synchronously up to the first await: when the step is already journaled it never starts.
             executed = true;
+            using var telemetry = StartTelemetry(stepName, options);
             var updates = new List<ChatResponseUpdate>();
             try
             {
@@ -98,10 +112,13 @@ public sealed class DurableChatClient : DelegatingChatClient
                 }
 
                 live.Writer.TryComplete();
-                return Normalize(updates.ToChatResponse(), n);
+                var response = Normalize(updates.ToChatResponse(), n);
+                telemetry.Succeeded(response);
+                return response;
             }
             catch (Exception e)
             {
+                telemetry.Failed(e);
                 live.Writer.TryComplete(e);
                 if (_options.ClassifyProviderErrors && ProviderErrors.Classify(e) is var mapped && !ReferenceEquals(mapped, e))
                 {
@@ -157,6 +174,12 @@ public sealed class DurableChatClient : DelegatingChatClient
                 yield return update;
             }
         }
+    }
+
+    private ModelCallTelemetry StartTelemetry(string stepName, ChatOptions? options)
+    {
+        _metadata ??= InnerClient.GetService(typeof(ChatClientMetadata)) as ChatClientMetadata ?? new ChatClientMetadata();
+        return DurableAgentsTelemetry.StartModelCall(stepName, options?.ModelId ?? _metadata.DefaultModelId, _metadata.ProviderName);
     }
 
     private string StepName(int n) => _options.StepPrefix + ":" + n.ToString(System.Globalization.CultureInfo.InvariantCulture);

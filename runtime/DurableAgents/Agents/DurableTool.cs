@@ -1,4 +1,5 @@
 using System.Text.Json;
+using DurableAgents.Observability;
 using Microsoft.Extensions.AI;
 
 namespace DurableAgents.Agents;
@@ -176,24 +177,37 @@ internal sealed class StepTool(string name, string description, JsonElement sche
         var retry = settings.RetryPolicy;
         var future = context.RunAsync("tool:" + Name + ":" + callId, async ct =>
         {
+            // Runs only when the call is not journaled yet: a replayed tool call is neither traced nor counted again.
+            using var telemetry = DurableAgentsTelemetry.StartToolCall(Name, callId);
             try
             {
-                return new ToolOutcome { Result = await body(ct).ConfigureAwait(false) };
+                var outcome = new ToolOutcome { Result = await body(ct).ConfigureAwait(false) };
+                telemetry.Ended("result");
+                return outcome;
             }
-            catch (CancelledException)
+            catch (CancelledException e)
             {
+                telemetry.Ended("terminal_failure", e.Message);
                 throw;
             }
             catch (TerminalException e)
             {
                 // Journaled as a value, so a terminal failure of the tool is told apart from exhausted retries.
+                telemetry.Ended("terminal_failure", e.Message);
                 return new ToolOutcome { TerminalCode = e.Code, TerminalMessage = e.Message };
             }
             catch (Exception e) when (retry is null && e is not OperationCanceledException && e is not InvocationClosedException)
             {
-                return settings.Errors == ToolErrorBehavior.FailRun
+                var failRun = settings.Errors == ToolErrorBehavior.FailRun;
+                telemetry.Ended(failRun ? "terminal_failure" : "error", $"{e.GetType().Name}: {e.Message}");
+                return failRun
                     ? new ToolOutcome { TerminalCode = 500, TerminalMessage = $"Tool '{Name}' failed: {e.Message}" }
                     : new ToolOutcome { Error = $"{e.GetType().Name}: {e.Message}" };
+            }
+            catch (Exception e) when (e is not InvocationClosedException)
+            {
+                telemetry.Ended("retryable_failure", $"{e.GetType().Name}: {e.Message}");
+                throw;
             }
         }, AgentJson.ToolOutcome, new RunOptions { RetryPolicy = retry });
         return ToolInvocation.Of(future);

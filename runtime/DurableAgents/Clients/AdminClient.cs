@@ -203,6 +203,112 @@ public sealed class AdminClient
             ?? throw new RestateAdminException(200, null, "The query answer has no 'rows' array: " + answer.ToJsonString());
     }
 
+    /// <summary>The most entries <see cref="GetJournalAsync"/> returns unless told otherwise.</summary>
+    public const int DefaultMaxJournalEntries = 1000;
+
+    /// <summary>
+    /// The journal of one invocation, in index order, from Restate's <c>sys_journal</c> table (<c>POST /query</c>):
+    /// entry index, type, name, whether it is completed, call target and append time. Use it to see which steps a run
+    /// journaled (and so will replay) and which are still pending.
+    /// </summary>
+    /// <param name="invocationId">The invocation id (<c>inv_…</c>; letters and digits after the prefix).</param>
+    /// <param name="maxEntries">The most entries to return (1 to 100,000); later entries are left off.</param>
+    /// <param name="cancellationToken">Cancels the HTTP request.</param>
+    /// <exception cref="ArgumentException">The id is not an invocation id (it is put into SQL, so it is checked strictly).</exception>
+    public async Task<IReadOnlyList<JournalEntry>> GetJournalAsync(string invocationId, int maxEntries = DefaultMaxJournalEntries, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(invocationId);
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxEntries, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(maxEntries, 100_000);
+        if (!IsInvocationId(invocationId))
+        {
+            throw new ArgumentException($"'{invocationId}' is not a Restate invocation id (inv_ followed by letters and digits).", nameof(invocationId));
+        }
+
+        var sql = "SELECT \"index\", entry_type, name, completed, invoked_target, appended_at, entry_lite_json FROM sys_journal WHERE id = '" + invocationId
+            + "' ORDER BY \"index\" LIMIT " + maxEntries.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var rows = await QueryAsync(sql, cancellationToken).ConfigureAwait(false);
+        var parsed = new List<(JsonObject Row, int Index, JsonObject? Lite)>(rows.Count);
+        var notified = new HashSet<long>();
+        foreach (var node in rows)
+        {
+            var row = AsObject(node, "journal row");
+            var index = row["index"] is JsonValue v && v.TryGetValue<long>(out var i) ? (int)i
+                : throw new RestateAdminException(200, null, "A sys_journal row lacks its index: " + row.ToJsonString());
+            var lite = ClientSupport.GetString(row, "entry_lite_json") is { } liteText ? ClientSupport.TryParseObject(System.Text.Encoding.UTF8.GetBytes(liteText)) : null;
+            if (lite?["Notification"]?["id"] is JsonObject id && id["CompletionId"] is JsonValue cv && cv.TryGetValue<long>(out var completionId))
+            {
+                notified.Add(completionId);
+            }
+
+            parsed.Add((row, index, lite));
+        }
+
+        var entries = new List<JournalEntry>(parsed.Count);
+        foreach (var (row, index, lite) in parsed)
+        {
+            DateTimeOffset? appended = ClientSupport.GetString(row, "appended_at") is { } text
+                && DateTimeOffset.TryParse(text, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal, out var at) ? at : null;
+            var completed = ClientSupport.GetBool(row, "completed") ?? CommandCompleted(lite, notified);
+            entries.Add(new JournalEntry(index, ClientSupport.GetString(row, "entry_type") ?? "", NullIfEmpty(ClientSupport.GetString(row, "name")),
+                completed, NullIfEmpty(ClientSupport.GetString(row, "invoked_target")), appended) { Raw = row });
+        }
+
+        return entries;
+    }
+
+    /// <summary>
+    /// Journals of service protocol V4 and later leave <c>completed</c> empty: a command is completed when every
+    /// completion id it waits on (<c>…completion_id</c> fields of its <c>entry_lite_json</c>) has a notification.
+    /// Null for entries that wait on nothing (input, output, state, notifications).
+    /// </summary>
+    private static bool? CommandCompleted(JsonObject? lite, HashSet<long> notified)
+    {
+        if (lite?["Command"] is not JsonObject command)
+        {
+            return null;
+        }
+
+        bool? completed = null;
+        foreach (var (_, body) in command)
+        {
+            if (body is not JsonObject fields)
+            {
+                continue;
+            }
+
+            foreach (var (field, value) in fields)
+            {
+                if (field.EndsWith("completion_id", StringComparison.Ordinal) && value is JsonValue n && n.TryGetValue<long>(out var id))
+                {
+                    completed = (completed ?? true) && notified.Contains(id);
+                }
+            }
+        }
+
+        return completed;
+    }
+
+    private static bool IsInvocationId(string id)
+    {
+        if (id.Length < 5 || id.Length > 128 || !id.StartsWith("inv_", StringComparison.Ordinal))
+        {
+            return false;
+        }
+
+        foreach (var c in id.AsSpan(4))
+        {
+            if (!char.IsAsciiLetterOrDigit(c))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static string? NullIfEmpty(string? s) => string.IsNullOrEmpty(s) ? null : s;
+
     // ---------------------------------------------------------------- plumbing
 
     private async Task<JsonNode?> SendJsonAsync(HttpMethod method, string path, JsonObject? body, CancellationToken cancellationToken)

@@ -7,9 +7,11 @@ namespace DurableAgents.Observability;
 
 /// <summary>
 /// Tracing of durable invocations: an <see cref="ActivitySource"/> named <see cref="ActivitySourceName"/> with one span
-/// per invocation attempt (<c>invoke {service}/{handler}</c>, a child of the HTTP request span) and one per durable step that actually executes
-/// (<c>run {name}</c>). Steps whose result is replayed from the journal emit no span. Subscribe with OpenTelemetry
-/// (<c>.AddSource("DurableAgents")</c>) or an <see cref="ActivityListener"/>.
+/// per invocation attempt (<c>invoke {service}/{handler}</c>, a child of the HTTP request span), one per durable step that actually executes
+/// (<c>run {name}</c>), and inside those the OpenTelemetry GenAI spans of model calls (<c>chat {model}</c>) and tool calls
+/// (<c>execute_tool {name}</c>). Steps whose result is replayed from the journal emit no span (nothing ran): they are an
+/// event on the attempt span and a count of <see cref="DurableAgentsMetrics.ReplayedSteps"/>. Subscribe with OpenTelemetry
+/// (<c>.AddSource("DurableAgents")</c>) or an <see cref="ActivityListener"/>; metrics: <see cref="DurableAgentsMetrics"/>.
 /// </summary>
 public static class DurableAgentsTelemetry
 {
@@ -37,18 +39,76 @@ public static class DurableAgentsTelemetry
     /// <summary>Tag: the name of a durable step.</summary>
     public const string StepNameTag = "restate.run.name";
 
+    /// <summary>
+    /// Metric attribute: the kind of a durable step, from its name: <c>llm</c> (model turns), <c>compact</c>, <c>tool</c>,
+    /// <c>approval</c>, <c>now</c>, or <c>run</c> for any other name (step names carry call ids, so they are not attributes).
+    /// </summary>
+    public const string StepKindTag = "durableagents.step.kind";
+
+    /// <summary>The name of the event added to the attempt span for each step replayed from the journal.</summary>
+    public const string StepReplayedEvent = "restate.step.replayed";
+
+    /// <summary>GenAI attribute: the operation, <see cref="ChatOperation"/> or <see cref="ExecuteToolOperation"/>.</summary>
+    public const string OperationNameTag = "gen_ai.operation.name";
+
+    /// <summary>GenAI attribute: the provider (<see cref="Microsoft.Extensions.AI.ChatClientMetadata.ProviderName"/>), when known.</summary>
+    public const string ProviderNameTag = "gen_ai.provider.name";
+
+    /// <summary>GenAI attribute: the model asked for (<c>ChatOptions.ModelId</c>, else the client's default model).</summary>
+    public const string RequestModelTag = "gen_ai.request.model";
+
+    /// <summary>GenAI attribute: the model that answered.</summary>
+    public const string ResponseModelTag = "gen_ai.response.model";
+
+    /// <summary>GenAI attribute: the provider's response id.</summary>
+    public const string ResponseIdTag = "gen_ai.response.id";
+
+    /// <summary>GenAI attribute: the finish reasons (a string array).</summary>
+    public const string FinishReasonsTag = "gen_ai.response.finish_reasons";
+
+    /// <summary>GenAI attribute: input (prompt) tokens of a model call.</summary>
+    public const string InputTokensTag = "gen_ai.usage.input_tokens";
+
+    /// <summary>GenAI attribute: output (completion) tokens of a model call.</summary>
+    public const string OutputTokensTag = "gen_ai.usage.output_tokens";
+
+    /// <summary>GenAI metric attribute of <see cref="DurableAgentsMetrics.TokenUsage"/>: <c>input</c> or <c>output</c>.</summary>
+    public const string TokenTypeTag = "gen_ai.token.type";
+
+    /// <summary>GenAI attribute: the tool name.</summary>
+    public const string ToolNameTag = "gen_ai.tool.name";
+
+    /// <summary>GenAI attribute: the model's id of the tool call.</summary>
+    public const string ToolCallIdTag = "gen_ai.tool.call.id";
+
+    /// <summary>GenAI attribute: the tool type (<c>function</c>).</summary>
+    public const string ToolTypeTag = "gen_ai.tool.type";
+
+    /// <summary>Attribute: how a tool call ended: <c>result</c>, <c>error</c>, <c>terminal_failure</c> or <c>retryable_failure</c>.</summary>
+    public const string ToolOutcomeTag = "durableagents.tool.outcome";
+
+    /// <summary>Attribute (OpenTelemetry general): the error class of a failed operation.</summary>
+    public const string ErrorTypeTag = "error.type";
+
+    /// <summary>The GenAI operation name of a model call.</summary>
+    public const string ChatOperation = "chat";
+
+    /// <summary>The GenAI operation name of a tool call.</summary>
+    public const string ExecuteToolOperation = "execute_tool";
+
     internal static readonly ActivitySource Source = new(ActivitySourceName, typeof(DurableAgentsTelemetry).Assembly.GetName().Version?.ToString(3));
 
-    internal static Activity? StartInvocation(ServiceDefinition service, HandlerDefinition handler)
+    internal static InvocationTelemetry StartInvocation(ServiceDefinition service, HandlerDefinition handler)
     {
         var activity = Source.StartActivity($"invoke {service.Name}/{handler.Name}", ActivityKind.Internal); // a child of the ASP.NET Core request span when that is traced
         activity?.SetTag(ServiceTag, service.Name);
         activity?.SetTag(HandlerTag, handler.Name);
-        return activity;
+        return new InvocationTelemetry(activity, service.Name, handler.Name);
     }
 
-    internal static void InvocationStarted(Activity? activity, InvocationStateMachine machine)
+    internal static void InvocationStarted(in InvocationTelemetry telemetry, InvocationStateMachine machine)
     {
+        var activity = telemetry.Activity;
         if (activity is null)
         {
             return;
@@ -72,31 +132,98 @@ public static class DurableAgentsTelemetry
         }
     }
 
-    internal static void InvocationEnded(Activity? activity, InvocationOutcome outcome, string? error)
+    internal static void InvocationEnded(in InvocationTelemetry telemetry, InvocationOutcome outcome, string? error)
     {
+        var outcomeName = outcome switch
+        {
+            InvocationOutcome.Ended => "ended",
+            InvocationOutcome.Suspended => "suspended",
+            _ => "failed",
+        };
+        if (DurableAgentsMetrics.InvocationCounter.Enabled || DurableAgentsMetrics.InvocationDurationHistogram.Enabled)
+        {
+            var tags = new TagList
+            {
+                { ServiceTag, telemetry.Service },
+                { HandlerTag, telemetry.Handler },
+                { OutcomeTag, outcomeName },
+            };
+            DurableAgentsMetrics.InvocationCounter.Add(1, tags);
+            DurableAgentsMetrics.InvocationDurationHistogram.Record(Stopwatch.GetElapsedTime(telemetry.StartedAt).TotalSeconds, tags);
+        }
+
+        var activity = telemetry.Activity;
         if (activity is null)
         {
             return;
         }
 
-        activity.SetTag(OutcomeTag, outcome switch
-        {
-            InvocationOutcome.Ended => "ended",
-            InvocationOutcome.Suspended => "suspended",
-            _ => "failed",
-        });
+        activity.SetTag(OutcomeTag, outcomeName);
         if (outcome == InvocationOutcome.Failed)
         {
             activity.SetStatus(ActivityStatusCode.Error, error);
         }
     }
 
+    /// <summary>A step whose closure executes now (never called for a replayed step): its span, and a count of <see cref="DurableAgentsMetrics.Steps"/>.</summary>
     internal static Activity? StartStep(string invocationId, string name)
     {
+        if (DurableAgentsMetrics.StepCounter.Enabled)
+        {
+            DurableAgentsMetrics.StepCounter.Add(1, new KeyValuePair<string, object?>(StepKindTag, StepKind(name)));
+        }
+
         var activity = Source.StartActivity($"run {name}", ActivityKind.Internal);
         activity?.SetTag(StepNameTag, name);
         activity?.SetTag(InvocationIdTag, invocationId);
         return activity;
+    }
+
+    /// <summary>
+    /// Hook for a step whose recorded result is replayed from the journal (its closure does not run): counts
+    /// <see cref="DurableAgentsMetrics.ReplayedSteps"/> and adds a <see cref="StepReplayedEvent"/> event to the current span.
+    /// Call site: <c>InvocationContext.RunAsync</c>, right after <c>_machine.RunCommand(name)</c> when <c>execute</c> is false.
+    /// </summary>
+    internal static void StepReplayed(string name)
+    {
+        if (DurableAgentsMetrics.ReplayedStepCounter.Enabled)
+        {
+            DurableAgentsMetrics.ReplayedStepCounter.Add(1, new KeyValuePair<string, object?>(StepKindTag, StepKind(name)));
+        }
+
+        if (Activity.Current is { } current && current.Source == Source)
+        {
+            current.AddEvent(new ActivityEvent(StepReplayedEvent, tags: new ActivityTagsCollection { [StepNameTag] = name }));
+        }
+    }
+
+    /// <summary>
+    /// Hook around the wait for one human approval (dispose it when the wait ends, however it ends): holds
+    /// <see cref="DurableAgentsMetrics.ApprovalsWaiting"/> up by one meanwhile. Call site: <c>DurableAgentRunner.RequestApprovalsAsync</c>,
+    /// <c>using (DurableAgentsTelemetry.AwaitingApproval(calls[i].Name)) { first = await context.WhenAny(awakeables[k].Value, timeout); }</c>.
+    /// </summary>
+    internal static ApprovalWait AwaitingApproval(string toolName) => new(toolName);
+
+    /// <summary>A model call about to go to the provider (inside the step's closure).</summary>
+    internal static ModelCallTelemetry StartModelCall(string stepName, string? requestModel, string? provider) => new(stepName, requestModel, provider);
+
+    /// <summary>A tool call about to execute (inside the step's closure).</summary>
+    internal static ToolCallTelemetry StartToolCall(string toolName, string callId) => new(toolName, callId);
+
+    /// <summary>The bounded kind of a step name (see <see cref="StepKindTag"/>).</summary>
+    internal static string StepKind(string name)
+    {
+        var colon = name.IndexOf(':');
+        var prefix = colon < 0 ? name.AsSpan() : name.AsSpan(0, colon);
+        return prefix switch
+        {
+            "llm" => "llm",
+            "compact" => "compact",
+            "tool" => "tool",
+            "approval" => "approval",
+            "now" => "now",
+            _ => "run",
+        };
     }
 
     internal static void StepProposed(Activity? activity, ProposeRunCompletionMessage proposal)

@@ -172,6 +172,47 @@ public sealed class AdminClientTests
     }
 
     [Test]
+    public async Task GetJournal_lists_the_entries_of_an_invocation_in_order()
+    {
+        var ingress = new IngressClient(_ingressHttp);
+        var tag = "journal-" + Guid.NewGuid().ToString("N")[..8];
+        var (_, invocationId) = await ingress.CallWithIdAsync<string, string>(CallTarget.ForService("ClientGreeter", "record"), tag);
+
+        Assert.That(invocationId, Is.Not.Null);
+        var journal = await _admin.GetJournalAsync(invocationId!);
+        TestContext.Out.WriteLine(string.Join("\n", journal.Select(e => $"{e.Index} {e.EntryType} {e.Name} {e.Completed} {e.AppendedAt:O}")));
+        Assert.That(journal.Select(e => e.Index), Is.EqualTo(Enumerable.Range(0, journal.Count)), "every entry, in index order");
+        var run = journal.Where(e => e.Name == "record").ToList();
+        Assert.Multiple(() =>
+        {
+            Assert.That(journal[0].EntryType, Does.Contain("Input"));
+            Assert.That(run, Is.Not.Empty, "the step 'record' is journaled under its name");
+            Assert.That(run[0].EntryType, Does.Contain("Run"));
+            Assert.That(run[0].Completed, Is.True, "its result is journaled (a notification with its completion id)");
+            Assert.That(journal[0].Completed, Is.Null, "the input waits on nothing");
+            Assert.That(journal.Any(e => e.EntryType.Contains("Output", StringComparison.Ordinal)), Is.True, "the handler's output is journaled");
+            Assert.That(journal.All(e => e.AppendedAt is not null), Is.True);
+            Assert.That(journal[^1].Raw["entry_type"], Is.Not.Null);
+        });
+
+        var first = await _admin.GetJournalAsync(invocationId!, maxEntries: 1);
+        Assert.That(first.Select(e => e.Index), Is.EqualTo(new[] { 0 }), "maxEntries bounds the answer");
+    }
+
+    [Test]
+    public async Task GetJournal_of_an_unknown_invocation_is_empty_and_a_malformed_id_is_refused()
+    {
+        var ingress = new IngressClient(_ingressHttp);
+        var (_, invocationId) = await ingress.CallWithIdAsync<string, string>(CallTarget.ForService("ClientGreeter", "greet"), "other");
+        var last = invocationId![^1];
+        var unknown = invocationId[..^1] + (last == 'a' ? 'b' : 'a'); // the same shape, another id
+        Assert.That(await _admin.GetJournalAsync(unknown), Is.Empty);
+        await Assert.ThrowsAsync<ArgumentException>(() => _admin.GetJournalAsync("inv_1' OR '1'='1"));
+        await Assert.ThrowsAsync<ArgumentException>(() => _admin.GetJournalAsync("dp_123"));
+        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => _admin.GetJournalAsync("inv_1abc", maxEntries: 0));
+    }
+
+    [Test]
     public async Task RestateServer_register_and_query_go_through_the_admin_client()
     {
         var json = await _server.RegisterAsync(_host.Uri);

@@ -1,0 +1,278 @@
+using System.Diagnostics;
+using System.IO.Compression;
+using System.Text.RegularExpressions;
+using System.Xml.Linq;
+using DurableAgents.Testing;
+
+namespace DurableAgents.Tests.Packaging;
+
+/// <summary>
+/// The install path of the README: <c>dotnet pack</c> of DurableAgents and DurableAgents.Testing into a folder feed, the
+/// package contents and metadata, then a fresh <c>dotnet new web</c> app with a NuGet.config (the folder plus nuget.org),
+/// <c>dotnet add package DurableAgents</c>, the files of the README's "Install" section, a build with warnings as errors
+/// and the app's <c>/discover</c> listing the service and the agent. The packages get a version of their own per run, so
+/// restore can never take a stale copy from the global packages folder (which is cleaned afterwards).
+/// </summary>
+[TestFixture]
+[NonParallelizable]
+public sealed class PackageTests
+{
+#if DEBUG
+    private const string Configuration = "Debug";
+#else
+    private const string Configuration = "Release";
+#endif
+
+    private static readonly TimeSpan CliTimeout = TimeSpan.FromMinutes(5);
+
+    private string _root = null!;
+    private string _work = null!;
+    private string _feed = null!;
+    private string _version = null!;
+
+    [OneTimeSetUp]
+    public async Task PackAsync()
+    {
+        _root = FindRepositoryRoot();
+        _version = $"0.1.0-ci.{DateTime.UtcNow:yyyyMMddHHmmss}.{Guid.NewGuid().ToString("N")[..6]}";
+        _work = Path.Combine(Path.GetTempPath(), "da-package-" + Guid.NewGuid().ToString("N")[..10]);
+        _feed = Path.Combine(_work, "feed");
+        Directory.CreateDirectory(_feed);
+        foreach (var project in new[] { "runtime/DurableAgents", "runtime/DurableAgents.Testing" })
+        {
+            // --no-build: the test run has built these projects already (the test project references them).
+            var pack = await DotnetCli.RunAsync(_root, CliTimeout, "pack", project, "-c", Configuration, "--no-build", "-o", _feed,
+                "-p:PackageVersion=" + _version, "-nologo");
+            Assert.That(pack.ExitCode, Is.EqualTo(0), $"dotnet pack {project}: {pack}");
+        }
+    }
+
+    [OneTimeTearDown]
+    public void CleanUp()
+    {
+        TryDelete(_work);
+        var packages = Environment.GetEnvironmentVariable("NUGET_PACKAGES")
+            ?? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages");
+        if (_version is not null)
+        {
+            TryDelete(Path.Combine(packages, "durableagents", _version));
+            TryDelete(Path.Combine(packages, "durableagents.testing", _version));
+        }
+    }
+
+    private string Package(string id, string extension = "nupkg") => Path.Combine(_feed, $"{id}.{_version}.{extension}");
+
+    [Test]
+    public void The_package_carries_runtime_generator_analyzers_code_fixes_build_defaults_and_readme()
+    {
+        using var zip = ZipFile.OpenRead(Package("DurableAgents"));
+        var names = zip.Entries.Select(e => e.FullName).ToList();
+        Assert.That(names, Is.SupersetOf(new[]
+        {
+            "lib/net10.0/DurableAgents.dll",
+            "lib/net10.0/DurableAgents.xml",
+            "analyzers/dotnet/cs/DurableAgents.Generator.dll",
+            "analyzers/dotnet/cs/DurableAgents.Analyzers.dll",
+            "analyzers/dotnet/cs/DurableAgents.CodeFixes.dll",
+            "buildTransitive/DurableAgents.targets",
+            "build/DurableAgents.targets",
+            "README.md",
+        }));
+        Assert.Multiple(() =>
+        {
+            Assert.That(names.Count(n => n.StartsWith("analyzers/", StringComparison.Ordinal)), Is.EqualTo(3), "only our three Roslyn components");
+            Assert.That(names.Where(n => n.StartsWith("lib/", StringComparison.Ordinal) && n.EndsWith(".dll", StringComparison.Ordinal)),
+                Is.EqualTo(new[] { "lib/net10.0/DurableAgents.dll" }), "the generator and analyzers are not referenced as libraries");
+        });
+
+        using (var readme = new StreamReader(zip.GetEntry("README.md")!.Open()))
+        {
+            Assert.That(readme.ReadToEnd(), Does.Contain("## Install"), "the repository README is the package readme");
+        }
+
+        var nuspec = Nuspec(zip, "DurableAgents.nuspec");
+        var ns = nuspec.Root!.Name.Namespace;
+        var metadata = nuspec.Root.Element(ns + "metadata")!;
+        var license = metadata.Element(ns + "license");
+        var repository = metadata.Element(ns + "repository");
+        Assert.Multiple(() =>
+        {
+            Assert.That(metadata.Element(ns + "id")?.Value, Is.EqualTo("DurableAgents"));
+            Assert.That(metadata.Element(ns + "version")?.Value, Is.EqualTo(_version));
+            Assert.That(license?.Attribute("type")?.Value, Is.EqualTo("expression"));
+            Assert.That(license?.Value, Is.EqualTo("MIT"));
+            Assert.That(metadata.Element(ns + "readme")?.Value, Is.EqualTo("README.md"));
+            Assert.That(repository?.Attribute("type")?.Value, Is.EqualTo("git"));
+            Assert.That(repository?.Attribute("url")?.Value, Does.StartWith("https://"));
+            Assert.That(repository?.Attribute("commit")?.Value, Does.Match("^[0-9a-f]{40}$"), "SourceLink stamps the commit");
+            Assert.That(metadata.Element(ns + "description")?.Value, Is.Not.Empty);
+            var dependencies = metadata.Descendants(ns + "dependency").Select(d => d.Attribute("id")!.Value).ToList();
+            Assert.That(dependencies, Does.Contain("Microsoft.Extensions.AI"));
+            Assert.That(dependencies, Has.None.StartsWith("Grpc.Tools").And.None.StartsWith("Microsoft.CodeAnalysis").And.None.StartsWith("OpenTelemetry"),
+                "build-time tools and OpenTelemetry are no dependencies of the runtime");
+        });
+    }
+
+    [Test]
+    public void Symbols_and_the_test_harness_are_packed_too()
+    {
+        using (var symbols = ZipFile.OpenRead(Package("DurableAgents", "snupkg")))
+        {
+            Assert.That(symbols.Entries.Select(e => e.FullName), Does.Contain("lib/net10.0/DurableAgents.pdb"));
+        }
+
+        using var testing = ZipFile.OpenRead(Package("DurableAgents.Testing"));
+        Assert.That(testing.Entries.Select(e => e.FullName), Is.SupersetOf(new[] { "lib/net10.0/DurableAgents.Testing.dll", "README.md" }));
+        var nuspec = Nuspec(testing, "DurableAgents.Testing.nuspec");
+        var ns = nuspec.Root!.Name.Namespace;
+        var onRuntime = nuspec.Descendants(ns + "dependency").Single(d => d.Attribute("id")?.Value == "DurableAgents");
+        Assert.Multiple(() =>
+        {
+            Assert.That(onRuntime.Attribute("version")?.Value, Is.EqualTo(_version), "the harness depends on the same version of the runtime");
+            Assert.That(nuspec.Descendants(ns + "license").Single().Value, Is.EqualTo("MIT"));
+        });
+        Assert.That(File.Exists(Package("DurableAgents.Testing", "snupkg")), Is.True);
+    }
+
+    [Test]
+    public async Task A_new_web_app_written_from_the_README_builds_with_zero_warnings_and_serves_its_handlers()
+    {
+        var files = ReadmeInstallFiles(File.ReadAllText(Path.Combine(_root, "README.md")));
+        Assert.That(files.Keys, Is.SupersetOf(new[] { "Program.cs", "GreeterService.cs", "WeatherAgent.cs" }), "the README's Install section names its files");
+
+        var app = Path.Combine(_work, "WeatherApp");
+        var created = await DotnetCli.RunAsync(_work, CliTimeout, "new", "web", "-n", "WeatherApp", "-o", app, "--no-restore");
+        Assert.That(created.ExitCode, Is.EqualTo(0), created.ToString());
+
+        // The README's NuGet.config: the folder feed and nuget.org (the served copy answers at that address here).
+        File.WriteAllText(Path.Combine(app, "NuGet.config"), $"""
+            <?xml version="1.0" encoding="utf-8"?>
+            <configuration>
+              <packageSources>
+                <clear />
+                <add key="durableagents" value="{_feed}" />
+                <add key="nuget.org" value="https://api.nuget.org/v3/index.json" />
+              </packageSources>
+            </configuration>
+            """);
+        var added = await DotnetCli.RunAsync(app, CliTimeout, "add", "package", "DurableAgents", "--version", _version);
+        Assert.That(added.ExitCode, Is.EqualTo(0), added.ToString());
+
+        foreach (var (name, text) in files)
+        {
+            File.WriteAllText(Path.Combine(app, name), text);
+        }
+
+        var build = await DotnetCli.RunAsync(app, CliTimeout, "build", "-c", "Release", "-warnaserror", "-nologo", "-nodeReuse:false");
+        Assert.That(build.ExitCode, Is.EqualTo(0), build.ToString());
+        Assert.That(build.Output, Does.Contain(" 0 Warning(s)"), build.ToString());
+
+        // The generator ran in the consumer: the app lists both the service and the agent in its discovery manifest.
+        var port = RestateServer.FreePorts(1)[0];
+        var dll = Path.Combine(app, "bin", "Release", "net10.0", "WeatherApp.dll");
+        using var process = Process.Start(new ProcessStartInfo("dotnet")
+        {
+            ArgumentList = { dll, "--urls", $"http://127.0.0.1:{port}" },
+            WorkingDirectory = app,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        })!;
+        process.OutputDataReceived += (_, _) => { };
+        process.ErrorDataReceived += (_, _) => { };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        try
+        {
+            using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
+            var manifest = await GetWithRetriesAsync(http, new Uri($"http://127.0.0.1:{port}/discover"), process);
+            Assert.That(manifest, Does.Contain("\"GreeterService\"").And.Contain("\"WeatherAgent\""), manifest);
+        }
+        finally
+        {
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync();
+        }
+    }
+
+    [Test]
+    public void The_install_files_are_read_from_fenced_blocks_that_name_their_file()
+    {
+        const string readme = "# x\n## Install\ntext\n```csharp\n// File: A.cs\nclass A;\n```\n```bash\necho no file\n```\n## Next\n```csharp\n// File: B.cs\nclass B;\n```\n";
+        var files = ReadmeInstallFiles(readme);
+        Assert.That(files.Keys, Is.EqualTo(new[] { "A.cs" }), "only the Install section's blocks that name a file");
+        Assert.That(files["A.cs"], Is.EqualTo("// File: A.cs\nclass A;\n"));
+    }
+
+    /// <summary>The fenced code blocks of the README's "## Install" section whose first line is <c>// File: name</c>.</summary>
+    internal static Dictionary<string, string> ReadmeInstallFiles(string readme)
+    {
+        var text = readme.Replace("\r\n", "\n", StringComparison.Ordinal);
+        var start = text.IndexOf("\n## Install\n", StringComparison.Ordinal);
+        Assert.That(start, Is.GreaterThanOrEqualTo(0), "the README has an '## Install' section");
+        var end = text.IndexOf("\n## ", start + 1, StringComparison.Ordinal);
+        var section = end < 0 ? text[start..] : text[start..end];
+        var files = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (Match m in Regex.Matches(section, "```[a-z]*\n(?<body>// File: (?<name>[A-Za-z0-9_.]+)\n.*?)```", RegexOptions.Singleline))
+        {
+            files[m.Groups["name"].Value] = m.Groups["body"].Value;
+        }
+
+        return files;
+    }
+
+    private static async Task<string> GetWithRetriesAsync(HttpClient http, Uri uri, Process app)
+    {
+        var clock = Stopwatch.StartNew();
+        while (true)
+        {
+            try
+            {
+                using var response = await http.GetAsync(uri);
+                var body = await response.Content.ReadAsStringAsync();
+                Assert.That((int)response.StatusCode, Is.EqualTo(200), body);
+                return body;
+            }
+            catch (HttpRequestException) when (clock.Elapsed < TimeSpan.FromSeconds(60) && !app.HasExited)
+            {
+                await Task.Delay(200);
+            }
+        }
+    }
+
+    private static XDocument Nuspec(ZipArchive zip, string name)
+    {
+        using var stream = zip.GetEntry(name)!.Open();
+        return XDocument.Load(stream);
+    }
+
+    private static string FindRepositoryRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "Generator.sln")) && Directory.Exists(Path.Combine(dir.FullName, "runtime", "DurableAgents")))
+            {
+                return dir.FullName;
+            }
+        }
+
+        throw new DirectoryNotFoundException("The repository root (Generator.sln) is not above " + AppContext.BaseDirectory);
+    }
+
+    private static void TryDelete(string? path)
+    {
+        try
+        {
+            if (path is not null && Directory.Exists(path))
+            {
+                Directory.Delete(path, recursive: true);
+            }
+        }
+        catch (IOException)
+        {
+        }
+        catch (UnauthorizedAccessException)
+        {
+        }
+    }
+}
