@@ -19,6 +19,7 @@ public sealed class ProtocolErrorTests
             Interlocked.Increment(ref _executions);
             return await ctx.RunAsync("a", _ => Task.FromResult(input));
         }),
+        Handler<int, int>("number", (_, n) => Task.FromResult(n + 1)),
         Handler<string, string>("nap", async (ctx, _) =>
         {
             Interlocked.Increment(ref _executions);
@@ -155,5 +156,46 @@ public sealed class ProtocolErrorTests
         var (outcome, unread) = await d.FinishAsync();
         Assert.That(outcome, Is.EqualTo(InvocationOutcome.Failed));
         Assert.That(unread, Is.Empty);
+    }
+    [Test]
+    public async Task A_huge_known_entries_count_with_a_short_body_is_a_violation_not_an_allocation()
+    {
+        var r = await AssertViolation(Wire.Concat(Wire.Frame(MessageType.Start, Wire.Start(uint.MaxValue)), Wire.Frame(MessageType.InputCommand, Wire.Input("\"x\""))),
+            "still missing");
+        Assert.That(r.Error.Message, Does.Contain((uint.MaxValue - 1).ToString()));
+    }
+
+    [Test]
+    public async Task An_input_that_is_not_valid_json_for_the_handler_is_a_terminal_400()
+    {
+        var r = await Replay.RunAsync(Svc, "number", new JournalBuilder().Input("{not json"));
+        Assert.That(r.Types, Is.EqualTo(new[] { MessageType.OutputCommand, MessageType.End }));
+        Assert.That(r.OutputFailure.Code, Is.EqualTo(400));
+    }
+
+    [Test]
+    public async Task An_empty_input_for_a_handler_that_requires_one_is_a_terminal_400()
+    {
+        var r = await Replay.RunAsync(Svc, "number", new JournalBuilder().Input(""));
+        Assert.That(r.OutputFailure.Code, Is.EqualTo(400));
+        Assert.That(r.OutputFailure.Message, Does.Contain("no body"));
+    }
+
+    [Test]
+    public async Task A_repeated_completion_keeps_the_first_result()
+    {
+        var body = new JournalBuilder().Input("\"x\"").Run("a", 1).RunCompletion(1, "\"first\"").RunCompletion(1, "\"second\"").Build();
+        var r = await Replay.RunAsync(Svc, "step", body);
+        Assert.That(r.OutputJson, Is.EqualTo("\"first\""));
+    }
+
+    [Test]
+    public async Task Bidi_an_unawaited_named_signal_is_stored_without_disturbing_the_handler()
+    {
+        await using var d = await BidiDriver.StartAsync(Svc, "nap", new JournalBuilder().Input("\"x\""));
+        await d.NextAsync(MessageType.SleepCommand);
+        await d.SendAsync(new JournalBuilder().NamedSignalValue("approved", "true").SleepCompletion(1));
+        Assert.That((await d.NextAsync(MessageType.OutputCommand)).As<OutputCommandMessage>().Value.Content.ToStringUtf8(), Is.EqualTo("\"awake\""));
+        await d.NextAsync(MessageType.End);
     }
 }
