@@ -1,4 +1,5 @@
 using System.Text.Json;
+using DurableAgents.Observability;
 using Microsoft.Extensions.AI;
 
 namespace DurableAgents.Agents;
@@ -76,7 +77,13 @@ internal static class ToolApprovals
         var timeout = context.SleepAsync(options.ApprovalTimeout, "approval-timeout");
         for (var k = 0; k < indexes.Count; k++)
         {
-            if (await context.WhenAny(awakeables[k].Value, timeout) == 0)
+            int first;
+            using (DurableAgentsTelemetry.AwaitingApproval(pending[k].ToolName))
+            {
+                first = await context.WhenAny(awakeables[k].Value, timeout);
+            }
+
+            if (first == 0)
             {
                 decisions[k] = await awakeables[k].Value;
             }

@@ -84,6 +84,11 @@ internal sealed class InvocationCore
         ArgumentNullException.ThrowIfNull(name);
         ArgumentNullException.ThrowIfNull(action);
         var (slot, execute, index, replayed) = _machine.RunCommand(name);
+        if (!execute)
+        {
+            DurableAgentsTelemetry.StepReplayed(name);
+        }
+
         var future = new SlotFuture<T>(_machine, slot, n => ReadValue(n, typeInfo));
         if (execute)
         {

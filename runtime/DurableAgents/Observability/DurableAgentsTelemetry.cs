@@ -182,7 +182,7 @@ public static class DurableAgentsTelemetry
     /// <summary>
     /// Hook for a step whose recorded result is replayed from the journal (its closure does not run): counts
     /// <see cref="DurableAgentsMetrics.ReplayedSteps"/> and adds a <see cref="StepReplayedEvent"/> event to the current span.
-    /// Call site: <c>InvocationContext.RunAsync</c>, right after <c>_machine.RunCommand(name)</c> when <c>execute</c> is false.
+    /// Called by <c>InvocationCore.RunAsync</c> when the journal holds the step's result.
     /// </summary>
     internal static void StepReplayed(string name)
     {
@@ -199,8 +199,7 @@ public static class DurableAgentsTelemetry
 
     /// <summary>
     /// Hook around the wait for one human approval (dispose it when the wait ends, however it ends): holds
-    /// <see cref="DurableAgentsMetrics.ApprovalsWaiting"/> up by one meanwhile. Call site: <c>DurableAgentRunner.RequestApprovalsAsync</c>,
-    /// <c>using (DurableAgentsTelemetry.AwaitingApproval(calls[i].Name)) { first = await context.WhenAny(awakeables[k].Value, timeout); }</c>.
+    /// <see cref="DurableAgentsMetrics.ApprovalsWaiting"/> up by one meanwhile (used by <c>ToolApprovals</c> around each decision's wait).
     /// </summary>
     internal static ApprovalWait AwaitingApproval(string toolName) => new(toolName);
 

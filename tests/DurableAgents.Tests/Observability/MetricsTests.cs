@@ -203,6 +203,9 @@ public sealed class MetricsTests
             Assert.That(Sum(DurableAgentsMetrics.ToolCalls, (DurableAgentsTelemetry.ToolNameTag, "lookup")), Is.EqualTo(executed.Count));
             Assert.That(Sum(DurableAgentsMetrics.Steps, (DurableAgentsTelemetry.StepKindTag, "llm")), Is.EqualTo(2), "two model steps executed");
             Assert.That(Sum(DurableAgentsMetrics.Steps, (DurableAgentsTelemetry.StepKindTag, "tool")), Is.EqualTo(1), "one tool step executed");
+            // Replayed: llm:1 in attempts 2-4, the tool step in 3-4, llm:2 in 4.
+            Assert.That(Sum(DurableAgentsMetrics.ReplayedSteps, (DurableAgentsTelemetry.StepKindTag, "llm")), Is.EqualTo(4), "model steps replayed from the journal");
+            Assert.That(Sum(DurableAgentsMetrics.ReplayedSteps, (DurableAgentsTelemetry.StepKindTag, "tool")), Is.EqualTo(2), "tool steps replayed from the journal");
             Assert.That(Sum(DurableAgentsMetrics.Invocations, (DurableAgentsTelemetry.ServiceTag, "MeteredAgent"), (DurableAgentsTelemetry.OutcomeTag, "suspended")), Is.EqualTo(3));
             Assert.That(Sum(DurableAgentsMetrics.Invocations, (DurableAgentsTelemetry.ServiceTag, "MeteredAgent"), (DurableAgentsTelemetry.OutcomeTag, "ended")), Is.EqualTo(1));
             Assert.That(_measurements.Count(m => m.Instrument == DurableAgentsMetrics.InvocationDuration && Equals(m.Tags.GetValueOrDefault(DurableAgentsTelemetry.ServiceTag), "MeteredAgent")),

@@ -24,8 +24,10 @@ public sealed class DeterminismTests
             var before = ctx.IsReplaying;
             await ctx.RunAsync("a", _ => Task.FromResult(1));
             return $"{before}:{ctx.IsReplaying}";
-        }),
-        Handler<string, string>("identity", (ctx, _) => Task.FromResult(
+        }));
+
+    private static readonly ServiceDefinition Keyed = Object("DetKeyed",
+        Exclusive<string, string>("identity", (ctx, _) => Task.FromResult(
             $"{ctx.InvocationId}|{ctx.Key}|{ctx.RequestHeaders["X-Tenant"]}|{ctx.RequestHeaders.Count}")));
 
     private static string[] Strings(Replayed r) => JsonSerializer.Deserialize<string[]>(r.OutputJson)!;
@@ -102,7 +104,7 @@ public sealed class DeterminismTests
     {
         var journal = new JournalBuilder(key: "tenant-7", invocationId: Enumerable.Repeat((byte)0xAB, 24).ToArray())
             .Input("\"x\"", ("x-tenant", "acme"), ("content-type", "application/json"));
-        var r = await Replay.RunAsync(Svc, "identity", journal);
+        var r = await Replay.RunAsync(Keyed, "identity", journal);
         Assert.That(r.OutputJson, Is.EqualTo("\"inv_testabababababababab|tenant-7|acme|2\""));
     }
 }

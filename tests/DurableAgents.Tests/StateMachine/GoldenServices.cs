@@ -47,18 +47,18 @@ internal static class GoldenServices
         Handler<string?, JsonObject>("rand", (ctx, _) => Task.FromResult(new JsonObject { ["r"] = ctx.Random.NextDouble(), ["uuid"] = ctx.NewGuid().ToString() })));
 
     public static ServiceDefinition Counter { get; } = Object("Counter",
-        Handler<string?, int>("get", async (ctx, _) => await ctx.GetAsync<int?>("count") ?? 0, HandlerType.Shared),
-        Handler<int, int>("set", (ctx, v) =>
+        Shared<string?, int>("get", async (ctx, _) => await ctx.GetAsync<int?>("count") ?? 0),
+        Exclusive<int, int>("set", (ctx, v) =>
         {
             ctx.Set("count", v);
             return Task.FromResult(v);
-        }, HandlerType.Exclusive),
-        Handler<int?, int>("add", async (ctx, delta) =>
+        }),
+        Exclusive<int?, int>("add", async (ctx, delta) =>
         {
             var next = (await ctx.GetAsync<int?>("count") ?? 0) + (delta ?? 1);
             ctx.Set("count", next);
             return next;
-        }, HandlerType.Exclusive));
+        }));
 
     public static ServiceDefinition Raw { get; } = RawService("Raw", "\"slept\"");
 

@@ -10,13 +10,13 @@ namespace DurableAgents.Tests.StateMachine;
 public sealed class PromiseTests
 {
     private static readonly ServiceDefinition Signup = Workflow("Signup",
-        Handler<string, string>("run", async (ctx, email) =>
+        WorkflowRun<string, string>("run", async (ctx, email) =>
         {
             ctx.Set("email", email);
             var code = await ctx.Promise<string>("code");
             return $"{email} confirmed with {code}";
-        }, HandlerType.Workflow),
-        Handler<string, string>("runCatching", async (ctx, _) =>
+        }),
+        WorkflowRun<string, string>("runCatching", async (ctx, _) =>
         {
             try
             {
@@ -26,23 +26,23 @@ public sealed class PromiseTests
             {
                 return $"failed {e.Code} {e.Message}";
             }
-        }, HandlerType.Workflow),
-        Handler<string, string>("peek", async (ctx, _) =>
+        }),
+        SharedWorkflow<string, string>("peek", async (ctx, _) =>
         {
             var p = await ctx.Promise<string>("code").PeekAsync();
             return p.Exists ? "has " + p.Value : "none";
-        }, HandlerType.Shared),
-        Handler<string, string>("confirm", async (ctx, code) =>
+        }),
+        SharedWorkflow<string, string>("confirm", async (ctx, code) =>
         {
             await ctx.Promise<string>("code").ResolveAsync(code);
             return "ok";
-        }, HandlerType.Shared),
-        Handler<string, string>("deny", async (ctx, reason) =>
+        }),
+        SharedWorkflow<string, string>("deny", async (ctx, reason) =>
         {
             await ctx.Promise<string>("code").RejectAsync(reason, 403);
             return "denied";
-        }, HandlerType.Shared),
-        Handler<string, string>("confirmCatching", async (ctx, code) =>
+        }),
+        SharedWorkflow<string, string>("confirmCatching", async (ctx, code) =>
         {
             try
             {
@@ -53,10 +53,7 @@ public sealed class PromiseTests
             {
                 return $"refused {e.Code} {e.Message}";
             }
-        }, HandlerType.Shared));
-
-    private static readonly ServiceDefinition NotAWorkflow = Object("Obj",
-        Handler<string, string>("promise", async (ctx, _) => await ctx.Promise<string>("code"), HandlerType.Exclusive));
+        }));
 
     private static JournalBuilder Wf() => new JournalBuilder(key: "wf-1").State(new Dictionary<string, string>());
 
@@ -141,14 +138,6 @@ public sealed class PromiseTests
         Assert.That(r.Error.Code, Is.EqualTo(570));
         Assert.That(r.Error.RelatedCommandType, Is.EqualTo((uint)MessageType.CompletePromiseCommand));
         Assert.That(r.Error.Message, Does.Contain("promise=\"code\""));
-    }
-
-    [Test]
-    public async Task Promises_outside_a_workflow_are_a_terminal_failure()
-    {
-        var r = await Replay.RunAsync(NotAWorkflow, "promise", new JournalBuilder(key: "k").Input("null"));
-        Assert.That(r.Types, Is.EqualTo(new[] { MessageType.OutputCommand, MessageType.End }));
-        Assert.That(r.OutputFailure.Message, Does.Contain("only available to Workflows"));
     }
 
     [Test]

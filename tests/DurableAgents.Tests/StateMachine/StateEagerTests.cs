@@ -10,49 +10,41 @@ namespace DurableAgents.Tests.StateMachine;
 public sealed class StateEagerTests
 {
     internal static readonly ServiceDefinition Counter = Object("Counter",
-        Handler<string, int>("get", async (ctx, _) => await ctx.GetAsync<int>("count"), HandlerType.Shared),
-        Handler<string, string>("tryGet", async (ctx, key) =>
+        Shared<string, int>("get", async (ctx, _) => await ctx.GetAsync<int>("count")),
+        Shared<string, string>("tryGet", async (ctx, key) =>
         {
             var v = await ctx.TryGetAsync<string>(key);
             return $"{v.Exists}:{v.Value ?? "null"}";
-        }, HandlerType.Shared),
-        Handler<string, string[]>("keys", async (ctx, _) => (await ctx.GetStateKeysAsync()).ToArray(), HandlerType.Shared),
-        Handler<int, int>("add", async (ctx, delta) =>
+        }),
+        Shared<string, string[]>("keys", async (ctx, _) => (await ctx.GetStateKeysAsync()).ToArray()),
+        Exclusive<int, int>("add", async (ctx, delta) =>
         {
             var next = await ctx.GetAsync<int>("count") + delta;
             ctx.Set("count", next);
             return next;
-        }, HandlerType.Exclusive),
-        Handler<string, string>("setThenGet", async (ctx, _) =>
+        }),
+        Exclusive<string, string>("setThenGet", async (ctx, _) =>
         {
             ctx.Set("k", "new");
             return await ctx.GetAsync<string>("k") ?? "null";
-        }, HandlerType.Exclusive),
-        Handler<string, string>("clearThenGet", async (ctx, _) =>
+        }),
+        Exclusive<string, string>("clearThenGet", async (ctx, _) =>
         {
             ctx.Clear("k");
             return await ctx.GetAsync<string>("k") ?? "null";
-        }, HandlerType.Exclusive),
-        Handler<string, string>("clearAllThenGet", async (ctx, _) =>
+        }),
+        Exclusive<string, string>("clearAllThenGet", async (ctx, _) =>
         {
             ctx.ClearAll();
             var keys = await ctx.GetStateKeysAsync();
             return (await ctx.GetAsync<string>("k") ?? "null") + ":" + keys.Count;
-        }, HandlerType.Exclusive),
-        Handler<string, int>("getThenSleep", async (ctx, _) =>
+        }),
+        Shared<string, int>("getThenSleep", async (ctx, _) =>
         {
             var v = await ctx.GetAsync<int>("count");
             await ctx.SleepAsync(TimeSpan.FromSeconds(1));
             return v;
-        }, HandlerType.Shared),
-        Handler<string, string>("sharedWrite", (ctx, _) =>
-        {
-            ctx.Set("count", 1);
-            return Task.FromResult("wrote");
-        }, HandlerType.Shared));
-
-    private static readonly ServiceDefinition Plain = Service("Plain",
-        Handler<string, int>("get", async (ctx, _) => await ctx.GetAsync<int>("count")));
+        }));
 
     private static JournalBuilder Complete(params (string Key, string Json)[] state)
         => new JournalBuilder(key: "alice").State(state.ToDictionary(s => s.Key, s => s.Json));
@@ -162,22 +154,5 @@ public sealed class StateEagerTests
         var r = await Replay.RunAsync(Counter, "get", Complete(("count", "99")).Input("null").GetEagerState("count", "5"));
         Assert.That(r.Types, Is.EqualTo(new[] { MessageType.OutputCommand, MessageType.End }));
         Assert.That(r.OutputJson, Is.EqualTo("5"));
-    }
-
-    [Test]
-    public async Task A_service_handler_gets_a_terminal_failure_for_state()
-    {
-        var r = await Replay.RunAsync(Plain, "get", new JournalBuilder().Input("null"));
-        Assert.That(r.Types, Is.EqualTo(new[] { MessageType.OutputCommand, MessageType.End }));
-        Assert.That(r.OutputFailure.Code, Is.EqualTo(500));
-        Assert.That(r.OutputFailure.Message, Does.Contain("only available to Virtual Objects and Workflows"));
-    }
-
-    [Test]
-    public async Task A_shared_handler_gets_a_terminal_failure_for_a_write()
-    {
-        var r = await Replay.RunAsync(Counter, "sharedWrite", Complete().Input("null"));
-        Assert.That(r.Types, Is.EqualTo(new[] { MessageType.OutputCommand, MessageType.End }));
-        Assert.That(r.OutputFailure.Message, Does.Contain("shared"));
     }
 }

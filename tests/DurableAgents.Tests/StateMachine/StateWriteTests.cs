@@ -10,31 +10,31 @@ namespace DurableAgents.Tests.StateMachine;
 public sealed class StateWriteTests
 {
     private static readonly ServiceDefinition Obj = Object("Cart",
-        Handler<string, string>("edit", (ctx, _) =>
+        Exclusive<string, string>("edit", (ctx, _) =>
         {
             ctx.Set("order", new Order("o1", 3, 9.5m));
             ctx.Clear("coupon");
             ctx.ClearAll();
             ctx.Set("count", 1);
             return Task.FromResult("edited");
-        }, HandlerType.Exclusive),
-        Handler<string, string>("set", (ctx, v) =>
+        }),
+        Exclusive<string, string>("set", (ctx, v) =>
         {
             ctx.Set("name", v);
             return Task.FromResult("ok");
-        }, HandlerType.Exclusive),
-        Handler<string, string>("clear", (ctx, key) =>
+        }),
+        Exclusive<string, string>("clear", (ctx, key) =>
         {
             ctx.Clear(key);
             return Task.FromResult("ok");
-        }, HandlerType.Exclusive));
+        }));
 
     private static readonly ServiceDefinition Flow = Workflow("Flow",
-        Handler<string, string>("run", (ctx, v) =>
+        WorkflowRun<string, string>("run", (ctx, v) =>
         {
             ctx.Set("status", v);
             return Task.FromResult("ok");
-        }, HandlerType.Workflow));
+        }));
 
     [Test]
     public async Task Writes_are_journaled_in_order_with_their_keys_and_json_values()
