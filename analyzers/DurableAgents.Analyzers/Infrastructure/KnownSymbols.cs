@@ -20,6 +20,9 @@ internal enum DurableKind
 /// </summary>
 internal sealed class KnownSymbols
 {
+    /// <summary><see cref="GetStepMode(IParameterSymbol?)"/> of delegate parameters found through interfaces and overrides.</summary>
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<ISymbol, StepMode> _inheritedModes = new(SymbolEqualityComparer.Default);
+
     private KnownSymbols(Compilation compilation)
     {
         Compilation = compilation;
@@ -341,8 +344,6 @@ internal sealed class KnownSymbols
 
         return StepMode.None;
     }
-
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<ISymbol, StepMode> _inheritedModes = new(SymbolEqualityComparer.Default);
 
     private StepMode InheritedMode(IParameterSymbol parameter, IMethodSymbol method)
     {
