@@ -55,10 +55,10 @@ public static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor TypeNotJsonSerializable = Create(
         RuleIds.TypeNotJsonSerializable,
         RuleCategories.Declaration,
-        DiagnosticSeverity.Warning,
+        DiagnosticSeverity.Error,
         "Handler or tool type cannot be serialized",
         "{0} of '{1}' has type '{2}', which System.Text.Json cannot serialize: {3}",
-        "Handler and tool inputs and results are journaled and sent as JSON. Delegates, pointers, ref structs, reflection types, multi-dimensional arrays, open type parameters and classes without a usable constructor fail at run time.");
+        "Handler and tool inputs and results are journaled and sent as JSON. Streams, readers and writers, tasks, delegates, pointers, IntPtr, ref structs (Span, ReadOnlySpan), reflection types, multi-dimensional arrays, open type parameters and classes without a usable constructor fail at run time; no JSON metadata can fix that, so there is no code fix.");
 
     public static readonly DiagnosticDescriptor ToolWithoutDescription = Create(
         RuleIds.ToolWithoutDescription,
@@ -66,7 +66,15 @@ public static class DiagnosticDescriptors
         DiagnosticSeverity.Info,
         "Durable tool has no description",
         "Tool '{0}' has no description; set [DurableTool(Description = \"...\")], add [Description] or an XML <summary> so the model knows when to call it",
-        "The model chooses tools from their names and descriptions; a tool without a description is called less reliably.");
+        "The model chooses tools from their names and descriptions; a tool without a description is called less reliably. This is advice, not a replay hazard (the call is journaled either way), so it is Info; raise it in .editorconfig to make it visible in builds.");
+
+    public static readonly DiagnosticDescriptor DescribedMethodNotTool = Create(
+        RuleIds.DescribedMethodNotTool,
+        RuleCategories.Declaration,
+        DiagnosticSeverity.Warning,
+        "Method named in the agent's instructions is not a durable tool",
+        "'{0}' has [Description] and the instructions of '{1}' name it ('{2}'), but it is not marked [DurableTool]: the model is never offered it",
+        "Only [DurableTool] methods become tools of a [DurableAgent] (each call a journaled step). A described method that the instructions tell the model to use but that lacks the attribute is silently absent from the tool list.");
 
     public static readonly DiagnosticDescriptor HandlerOutsideDurableClass = Create(
         RuleIds.HandlerOutsideDurableClass,
@@ -177,15 +185,15 @@ public static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor EnvironmentRead = Create(
         RuleIds.EnvironmentRead,
         RuleCategories.Determinism,
-        DiagnosticSeverity.Info,
-        "Environment variable read outside a step",
-        "{0} in {1} reads the process environment, which can differ on the replica that replays; read it in a step or pass it as input",
-        "A replay may run in another process or deployment with different environment variables.");
+        DiagnosticSeverity.Warning,
+        "Process environment or machine read outside a step",
+        "{0} in {1} reads the process environment or the machine, which can differ on the replica that replays; read it in a step or pass it as input",
+        "A replay may run in another process, on another machine or in another deployment, with other environment variables, processor count, machine or user name and working directory. Decisions based on them can take another path than the journal recorded.");
 
     public static readonly DiagnosticDescriptor MutableStaticRead = Create(
         RuleIds.MutableStaticRead,
         RuleCategories.Determinism,
-        DiagnosticSeverity.Info,
+        DiagnosticSeverity.Warning,
         "Mutable static field read outside a step",
         "{0} in {1} reads a mutable static field, whose value is not journaled and can differ on replay",
         "Static fields live in one process; a replay after a restart or on another replica sees a different value.");
@@ -193,10 +201,26 @@ public static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor UnorderedIterationDrivesDurableCalls = Create(
         RuleIds.UnorderedIterationDrivesDurableCalls,
         RuleCategories.Determinism,
-        DiagnosticSeverity.Info,
+        DiagnosticSeverity.Warning,
         "Hash-ordered iteration decides the order of durable calls",
         "{0} in {1} iterates a hash-ordered collection and issues durable operations in that order; iterate a sorted sequence",
         "Durable operations must be issued in the same order on replay. The enumeration order of hash-based collections is an implementation detail (and for concurrent collections depends on per-process string hashing).");
+
+    public static readonly DiagnosticDescriptor MutableStaticWriteInTool = Create(
+        RuleIds.MutableStaticWriteInTool,
+        RuleCategories.Determinism,
+        DiagnosticSeverity.Warning,
+        "Durable tool writes a mutable static",
+        "Tool '{0}' writes the mutable static '{1}': the write happens only when the step runs, not on replay or on another replica; return the value from the tool or keep it in durable state",
+        "A tool body is a journaled step: on replay its recorded result is returned and the body does not run, and a replay can happen in another process. Static fields written by the body are therefore missing or different whenever later code reads them.");
+
+    public static readonly DiagnosticDescriptor AgentRunOutsideStep = Create(
+        RuleIds.AgentRunOutsideStep,
+        RuleCategories.Determinism,
+        DiagnosticSeverity.Warning,
+        "Agent run outside a step",
+        "{0} in {1} runs an agent outside the journal: every model and tool call it makes repeats on replay and may answer differently; make it a [DurableAgent] (calls journaled one by one) or run it in 'ctx.RunAsync'",
+        "A Microsoft Agent Framework AIAgent (ChatClientAgent and others), or any agent type that wraps an IChatClient, calls the model and its tools itself. None of it is journaled when it runs directly in a handler: a replay pays for it again and can take another path.");
 
     // ---------------------------------------------------------------- Context usage (DA3xxx)
 
@@ -205,7 +229,7 @@ public static class DiagnosticDescriptors
         RuleCategories.Context,
         DiagnosticSeverity.Warning,
         "Durable context used inside a step",
-        "'{0}' is used inside a RunAsync delegate; durable operations cannot run inside a step",
+        "'{0}' is used inside a step (a RunAsync delegate or another delegate the runtime runs as a step); durable operations cannot run inside a step",
         "A step's body runs once and only its result is journaled. Durable operations issued from inside it are not part of the handler's journal order and fail or diverge on replay. Move them outside the step.");
 
     public static readonly DiagnosticDescriptor CapturedVariableMutatedInsideStep = Create(
@@ -267,6 +291,7 @@ public static class DiagnosticDescriptors
         InvalidDurableClass,
         InvalidToolSignature,
         MissingJsonMetadata,
+        DescribedMethodNotTool,
         NonDeterministicClock,
         NonDeterministicGuid,
         NonDeterministicRandom,
@@ -279,6 +304,8 @@ public static class DiagnosticDescriptors
         EnvironmentRead,
         MutableStaticRead,
         UnorderedIterationDrivesDurableCalls,
+        MutableStaticWriteInTool,
+        AgentRunOutsideStep,
         ContextUsedInsideStep,
         CapturedVariableMutatedInsideStep,
         BlockingWaitOnDurableFuture,

@@ -16,6 +16,8 @@ public static class KnownTypeNames
     public const string SharedHandlerAttribute = "DurableAgents.SharedHandlerAttribute";
     public const string DurableToolAttribute = "DurableAgents.DurableToolAttribute";
     public const string DeterministicAttribute = "DurableAgents.DeterministicAttribute";
+    public const string RunsInDurableStepAttribute = "DurableAgents.RunsInDurableStepAttribute";
+    public const string AgentInstructionsAttribute = "DurableAgents.Agents.AgentInstructionsAttribute";
 
     // Contexts
     public const string IContext = "DurableAgents.IContext";
@@ -47,6 +49,12 @@ public static class KnownTypeNames
     public const string ChatClientExtensions = "Microsoft.Extensions.AI.ChatClientExtensions";
     public const string AIFunction = "Microsoft.Extensions.AI.AIFunction";
     public const string AIJsonUtilities = "Microsoft.Extensions.AI.AIJsonUtilities";
+
+    // Microsoft Agent Framework (optional; DA2014 is off when absent)
+    public const string AIAgent = "Microsoft.Agents.AI.AIAgent";
+
+    // System.ComponentModel (DA1010)
+    public const string DescriptionAttribute = "System.ComponentModel.DescriptionAttribute";
 
     // System.Text.Json (DA1009)
     public const string JsonSerializerContext = "System.Text.Json.Serialization.JsonSerializerContext";

@@ -16,6 +16,7 @@ public static class RuleIds
     public const string InvalidDurableClass = "DA1007";
     public const string InvalidToolSignature = "DA1008";
     public const string MissingJsonMetadata = "DA1009";
+    public const string DescribedMethodNotTool = "DA1010";
 
     // Determinism
     public const string NonDeterministicClock = "DA2001";
@@ -30,6 +31,8 @@ public static class RuleIds
     public const string EnvironmentRead = "DA2010";
     public const string MutableStaticRead = "DA2011";
     public const string UnorderedIterationDrivesDurableCalls = "DA2012";
+    public const string MutableStaticWriteInTool = "DA2013";
+    public const string AgentRunOutsideStep = "DA2014";
 
     // Context usage
     public const string ContextUsedInsideStep = "DA3001";

@@ -17,12 +17,17 @@ internal readonly record struct Replacement(SyntaxNode Target, string Text, stri
 public abstract class ExpressionReplacementFixer : CodeFixProvider
 {
     private readonly ImmutableArray<string> _ids;
+    private readonly KeyedBatchFixer _fixAll;
 
-    private protected ExpressionReplacementFixer(string diagnosticId) => _ids = ImmutableArray.Create(diagnosticId);
+    private protected ExpressionReplacementFixer(string diagnosticId)
+    {
+        _ids = ImmutableArray.Create(diagnosticId);
+        _fixAll = new KeyedBatchFixer(GetType().Name);
+    }
 
     public sealed override ImmutableArray<string> FixableDiagnosticIds => _ids;
 
-    public sealed override FixAllProvider GetFixAllProvider() => WellKnownFixAllProviders.BatchFixer;
+    public sealed override FixAllProvider GetFixAllProvider() => _fixAll;
 
     /// <summary>The replacement for <paramref name="diagnostic"/>, or null when this occurrence has no safe fix.</summary>
     private protected abstract Replacement? GetReplacement(SyntaxNode root, SemanticModel model, Diagnostic diagnostic, CancellationToken cancellationToken);

@@ -24,7 +24,9 @@ public sealed class WrapInRunFixer : CodeFixProvider
 
     public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(RuleIds.IoOutsideStep, RuleIds.LlmCallOutsideStep);
 
-    public override FixAllProvider GetFixAllProvider() => WellKnownFixAllProviders.BatchFixer;
+    private static readonly KeyedBatchFixer FixAll = new(nameof(WrapInRunFixer));
+
+    public override FixAllProvider GetFixAllProvider() => FixAll;
 
     public override async Task RegisterCodeFixesAsync(CodeFixContext context)
     {

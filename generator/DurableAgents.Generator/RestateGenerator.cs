@@ -30,7 +30,7 @@ public sealed class RestateGenerator : IIncrementalGenerator
                 && c.GetTypeByMetadataName(KnownTypeNames.IngressSendOptions) is not null
                 && c.GetTypeByMetadataName(KnownTypeNames.SendResponse) is not null));
         var settings = rootNamespace.Combine(compilationFacts)
-            .Select(static (x, _) => new SettingsModel(RegistrationNamespace(x.Left, x.Right.AssemblyName), x.Right.HasIngressClient))
+            .Select(static (x, _) => new SettingsModel(RegistrationNamespace(x.Left, x.Right.AssemblyName), x.Right.HasIngressClient, ExtensionsClassName(x.Right.AssemblyName)))
             .WithTrackingName(TrackingNames.Settings);
 
         var services = Models(context, KnownTypeNames.ServiceAttribute, ServiceKind.Service, TrackingNames.Services);
@@ -77,7 +77,7 @@ public sealed class RestateGenerator : IIncrementalGenerator
                 .ToEquatableArray());
         var hasAgents = agents.Collect().Select(static (a, _) => (Any: a.Length > 0, AnyService: a.Any(static m => !m.Session)));
         var registration = entries.Combine(jsonContexts).Combine(settings).Combine(hasAgents)
-            .Select(static (x, _) => new RegistrationModel(x.Left.Right.RegistrationNamespace, x.Left.Left.Left, x.Left.Left.Right, x.Right.Any, x.Right.AnyService))
+            .Select(static (x, _) => new RegistrationModel(x.Left.Right.RegistrationNamespace, x.Left.Right.ExtensionsClass, x.Left.Left.Left, x.Left.Left.Right, x.Right.Any, x.Right.AnyService))
             .WithTrackingName(TrackingNames.Registration);
         context.RegisterSourceOutput(registration, static (spc, model) =>
         {
@@ -115,6 +115,23 @@ public sealed class RestateGenerator : IIncrementalGenerator
         }
 
         return null;
+    }
+
+    /// <summary>
+    /// The class of <c>AddRestateServices</c>: <c>RestateServiceCollectionExtensions_{assembly}</c> with every character
+    /// that is not an identifier part replaced by <c>_</c>. It lives in <c>Microsoft.Extensions.DependencyInjection</c>
+    /// (found without a <c>using</c>), so the assembly name keeps it distinct from another generated assembly's class
+    /// (no CS0436 when internals are visible across them).
+    /// </summary>
+    internal static string ExtensionsClassName(string? assemblyName)
+    {
+        var sb = new StringBuilder("RestateServiceCollectionExtensions_");
+        foreach (var c in assemblyName ?? "")
+        {
+            sb.Append(SyntaxFacts.IsIdentifierPartCharacter(c) ? c : '_');
+        }
+
+        return sb.ToString();
     }
 
     /// <summary>The namespace of the registration file: the project's root namespace, else the assembly name, made a valid C# name.</summary>

@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using ChatSession;
 using DurableAgents.Hosting;
 using DurableAgents.Testing;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
 // A chat session agent (a Virtual Object keyed by session id) with an approval-gated tool.

@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using DurableAgents.Hosting;
 using MultiAgent;
 using DurableAgents.Testing;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
 // Two agents: the Planner calls the Researcher as a tool (a durable call; cancelling the Planner cancels it).

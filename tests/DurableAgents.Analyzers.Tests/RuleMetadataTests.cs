@@ -11,7 +11,8 @@ namespace DurableAgents.Analyzers.Tests;
 /// <summary>Descriptors, docs pages, release tracking and known type names stay in step.</summary>
 public class RuleMetadataTests
 {
-    private static readonly DiagnosticAnalyzer[] Analyzers = [new DeclarationAnalyzer(), new JsonMetadataAnalyzer(), new DeterminismAnalyzer(), new ContextUsageAnalyzer()];
+    private static readonly DiagnosticAnalyzer[] Analyzers =
+        [new DeclarationAnalyzer(), new JsonMetadataAnalyzer(), new UndeclaredToolAnalyzer(), new DeterminismAnalyzer(), new ToolStaticStateAnalyzer(), new ContextUsageAnalyzer()];
 
     private static IEnumerable<DiagnosticDescriptor> AllDescriptors => DiagnosticDescriptors.All;
 
@@ -33,7 +34,7 @@ public class RuleMetadataTests
     {
         var ids = AllDescriptors.Select(d => d.Id).ToList();
         Assert.That(ids, Is.Unique);
-        Assert.That(ids, Has.Count.EqualTo(28));
+        Assert.That(ids, Has.Count.EqualTo(31));
         foreach (var d in AllDescriptors)
         {
             var expected = d.Id[2] switch
@@ -63,13 +64,23 @@ public class RuleMetadataTests
     public void CompilationEndTwinsMatchTheirLiveDescriptor()
     {
         var end = new DeterminismAnalyzer().SupportedDiagnostics.Where(d => d.CustomTags.Contains(WellKnownDiagnosticTags.CompilationEnd)).ToList();
-        Assert.That(end, Has.Count.EqualTo(12));
+        Assert.That(end, Has.Count.EqualTo(13));
         foreach (var twin in end)
         {
             var live = AllDescriptors.Single(d => d.Id == twin.Id);
             Assert.That((twin.Title.ToString(), twin.MessageFormat.ToString(), twin.Category, twin.DefaultSeverity, twin.HelpLinkUri),
                 Is.EqualTo((live.Title.ToString(), live.MessageFormat.ToString(), live.Category, live.DefaultSeverity, live.HelpLinkUri)), twin.Id);
         }
+    }
+
+    [Test]
+    public void ReplayHazardsAreWarningsAndOnlyAdviceIsInfo()
+    {
+        // Determinism and context rules are replay hazards: they must show in `dotnet build`. Info is kept only for
+        // advice that does not change what replays (DA1005, a tool without a description; see docs/rules/DA1005.md).
+        var belowWarning = AllDescriptors.Where(d => d.DefaultSeverity < DiagnosticSeverity.Warning).Select(d => d.Id);
+        Assert.That(belowWarning, Is.EquivalentTo(new[] { RuleIds.ToolWithoutDescription }));
+        Assert.That(AllDescriptors.All(d => d.IsEnabledByDefault), Is.True);
     }
 
     [Test]

@@ -1,5 +1,6 @@
 using DurableAgents.Hosting;
 using DurableAgents.TestService;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
 // Serves the test agents on 127.0.0.1:$PORT until killed. The model comes from the environment

@@ -61,7 +61,7 @@ public sealed class ContextUsageAnalyzer : DiagnosticAnalyzer
     private static void AnalyzeLambda(OperationAnalysisContext context, KnownSymbols known)
     {
         var lambda = (IAnonymousFunctionOperation)context.Operation;
-        if (!IsStepBody(lambda, known))
+        if (!StepBodies.IsStepBody(lambda, known))
         {
             return;
         }
@@ -98,45 +98,6 @@ public sealed class ContextUsageAnalyzer : DiagnosticAnalyzer
             }
         }
     }
-
-    /// <summary>The step body of RunAsync: passed inline, or stored in a local that is then passed.</summary>
-    private static bool IsStepBody(IAnonymousFunctionOperation lambda, KnownSymbols known)
-    {
-        if (OperationHelpers.GetEnclosingArgument(lambda) is { } argument)
-        {
-            return IsStepArgument(argument, known);
-        }
-
-        var local = OperationHelpers.GetAssignedLocal(lambda);
-        if (local is null)
-        {
-            return false;
-        }
-
-        IOperation top = lambda;
-        while (top.Parent is not null)
-        {
-            top = top.Parent;
-        }
-
-        foreach (var operation in top.Descendants())
-        {
-            if (operation is ILocalReferenceOperation reference
-                && SymbolEqualityComparer.Default.Equals(reference.Local, local)
-                && OperationHelpers.GetEnclosingArgument(reference) is { } passed
-                && IsStepArgument(passed, known))
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
-
-    private static bool IsStepArgument(IArgumentOperation argument, KnownSymbols known) =>
-        argument.Parent is IInvocationOperation invocation
-        && known.IsStepMethod(invocation.TargetMethod)
-        && OperationHelpers.IsDelegateParameter(argument.Parameter);
 
     /// <summary>The receiver is a context value (not, say, a DurableRandom obtained earlier).</summary>
     private static bool IsOnContext(IOperation? instance, KnownSymbols known) =>

@@ -5,7 +5,8 @@ namespace DurableAgents.Analyzers.Declaration;
 /// <summary>
 /// Which types System.Text.Json cannot handle. Two tiers: <see cref="GeneratorRejects"/> mirrors the generator's own
 /// check (a handler or tool using such a type is not generated at all, an error), and <see cref="RuntimeProblem"/>
-/// finds types the generator accepts but that fail when serialized or deserialized (a warning). Both are conservative:
+/// finds types the generator accepts but that fail when serialized or deserialized (DA1004, an error with the reason; DA1009
+/// is not reported for them, so its fix never offers <c>[JsonSerializable(typeof(Stream))]</c>). Both are conservative:
 /// anything not clearly broken passes.
 /// </summary>
 internal static class Serializability
@@ -83,6 +84,11 @@ internal static class Serializability
             {
                 return "reflection types are not supported";
             }
+
+            if (Unserializable(ns, current.MetadataName) is { } reason)
+            {
+                return reason;
+            }
         }
 
         foreach (var argument in named.TypeArguments)
@@ -107,6 +113,20 @@ internal static class Serializability
 
         return null;
     }
+
+    /// <summary>
+    /// Process-bound objects with no JSON form (matched on the type and its base types): System.Text.Json either throws on
+    /// them or writes their properties, which cannot be read back. No <c>[JsonSerializable]</c> changes that.
+    /// </summary>
+    private static string? Unserializable(string? ns, string metadataName) => (ns, metadataName) switch
+    {
+        ("System.IO", "Stream") => "a stream is a handle to data, not data: pass the content (byte[], string or a record) or a reference to it (a URL, a blob name)",
+        ("System.IO", "TextReader" or "TextWriter") => "a reader or writer is a handle to data, not data: pass the text",
+        ("System.Threading.Tasks", "Task" or "Task`1" or "ValueTask" or "ValueTask`1") => "a task is a running operation, not a value: await it and pass its result",
+        ("System.Threading", "Thread" or "WaitHandle" or "CancellationTokenSource") => "threads, wait handles and cancellation sources belong to one process",
+        ("System.Runtime.InteropServices", "SafeHandle") => "an OS handle belongs to one process",
+        _ => null,
+    };
 
     private static bool HasUsableConstructor(INamedTypeSymbol type)
     {

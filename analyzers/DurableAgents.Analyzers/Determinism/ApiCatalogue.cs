@@ -18,6 +18,7 @@ internal enum ApiRule
     Io,
     Llm,
     Environment,
+    AgentRun,
 }
 
 /// <summary>A catalogue hit: the rule and the name shown in the message (<c>DateTime.UtcNow</c>).</summary>
@@ -158,6 +159,20 @@ internal sealed class ApiCatalogue
         ("System.Environment", "ExpandEnvironmentVariables", ApiRule.Environment),
         ("System.Environment", "MachineName", ApiRule.Environment),
         ("System.Environment", "ProcessId", ApiRule.Environment),
+        ("System.Environment", "ProcessorCount", ApiRule.Environment),
+        ("System.Environment", "UserName", ApiRule.Environment),
+        ("System.Environment", "UserDomainName", ApiRule.Environment),
+        ("System.Environment", "OSVersion", ApiRule.Environment),
+        ("System.Environment", "CurrentDirectory", ApiRule.Environment),
+        ("System.Environment", "ProcessPath", ApiRule.Environment),
+        ("System.Environment", "CurrentManagedThreadId", ApiRule.Environment),
+        ("System.Environment", "WorkingSet", ApiRule.Environment),
+        ("System.Environment", "GetLogicalDrives", ApiRule.Environment),
+        ("System.IO.Directory", "GetCurrentDirectory", ApiRule.Environment),
+
+        // Agents that call the model and tools themselves (Microsoft Agent Framework; matched by name, no reference needed)
+        (KnownTypeNames.AIAgent, "RunAsync", ApiRule.AgentRun),
+        (KnownTypeNames.AIAgent, "RunStreamingAsync", ApiRule.AgentRun),
     };
 
     private readonly Dictionary<INamedTypeSymbol, Dictionary<string, ApiRule>> _byType = new(SymbolEqualityComparer.Default);
@@ -165,6 +180,7 @@ internal sealed class ApiCatalogue
     private readonly HashSet<INamedTypeSymbol> _wildcardTypes = new(SymbolEqualityComparer.Default);
     private readonly KnownSymbols _known;
     private readonly INamedTypeSymbol? _string;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<ISymbol, bool> _wrappers = new(SymbolEqualityComparer.Default);
 
     public ApiCatalogue(Compilation compilation, KnownSymbols known)
     {
@@ -203,7 +219,7 @@ internal sealed class ApiCatalogue
         var rule = Find(method, name, allowWildcard: method.MethodKind is MethodKind.Ordinary or MethodKind.ReducedExtension, out var declaringType);
         if (rule is null || declaringType is null)
         {
-            return null;
+            return IsChatClientWrapperCall(method) ? new ApiHit(ApiRule.AgentRun, StripArity(method.ContainingType.Name + "." + method.Name)) : null;
         }
 
         switch (rule.Value)
@@ -256,6 +272,69 @@ internal sealed class ApiCatalogue
         }
 
         return new ApiHit(rule.Value, declaringType.Name + "." + property.Name);
+    }
+
+    /// <summary>
+    /// A call on an agent type from a referenced library that wraps a raw <c>IChatClient</c>: an instance method returning
+    /// a task or an async stream, on a type (not itself a chat client, not a DurableAgents type) with a public constructor
+    /// that takes an <c>IChatClient</c>. Source types are not matched: the call graph follows them to their model calls.
+    /// </summary>
+    private bool IsChatClientWrapperCall(IMethodSymbol method)
+    {
+        if (_known.IChatClient is null
+            || method.IsStatic
+            || method.MethodKind != MethodKind.Ordinary
+            || method.ContainingType is not { } type
+            || type.TypeKind != TypeKind.Class
+            || type.Locations.Length == 0
+            || type.Locations[0].IsInSource)
+        {
+            return false;
+        }
+
+        return _wrappers.GetOrAdd(type.OriginalDefinition, t => WrapsChatClient((INamedTypeSymbol)t)) && ReturnsAwaitable(method.ReturnType);
+    }
+
+    private bool WrapsChatClient(INamedTypeSymbol type)
+    {
+        if (IsDurableAgentsSymbol(type) || KnownSymbols.Is(type, _known.IChatClient))
+        {
+            return false;
+        }
+
+        foreach (var @interface in type.AllInterfaces)
+        {
+            if (KnownSymbols.Is(@interface, _known.IChatClient))
+            {
+                return false; // a chat client itself (a delegating client): DA2009 covers its calls
+            }
+        }
+
+        foreach (var constructor in type.InstanceConstructors)
+        {
+            if (constructor.DeclaredAccessibility != Accessibility.Public)
+            {
+                continue;
+            }
+
+            foreach (var parameter in constructor.Parameters)
+            {
+                if (KnownSymbols.Is(parameter.Type, _known.IChatClient))
+                {
+                    return true;
+                }
+            }
+        }
+
+        return false;
+    }
+
+    private static bool ReturnsAwaitable(ITypeSymbol type)
+    {
+        var definition = type.OriginalDefinition;
+        var ns = definition.ContainingNamespace?.ToDisplayString();
+        return (ns == "System.Threading.Tasks" && definition.MetadataName is "Task" or "Task`1" or "ValueTask" or "ValueTask`1")
+            || (ns == "System.Collections.Generic" && definition.MetadataName == "IAsyncEnumerable`1");
     }
 
     private ApiRule? Find(ISymbol member, string name, bool allowWildcard, out INamedTypeSymbol? declaringType)

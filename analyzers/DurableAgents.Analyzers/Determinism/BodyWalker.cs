@@ -8,7 +8,8 @@ namespace DurableAgents.Analyzers.Determinism;
 
 /// <summary>
 /// Walks one operation block (a method with its local functions and lambdas) and builds its call-graph nodes.
-/// Step bodies (the delegate argument of <c>RunAsync</c>) are skipped entirely: code inside a step may do anything.
+/// Step bodies (delegates passed to a parameter or assigned to a property marked <c>[RunsInDurableStep]</c>, such as
+/// <c>RunAsync</c>'s action or <c>OnApprovalRequested</c>) are skipped entirely: code inside a step may do anything.
 /// </summary>
 internal sealed class BodyWalker
 {
@@ -17,6 +18,8 @@ internal sealed class BodyWalker
     private readonly IMethodSymbol _owner;
     private readonly CancellationToken _cancellationToken;
     private readonly HashSet<ILocalSymbol> _delegateLocals = new(SymbolEqualityComparer.Default);
+    private readonly HashSet<IOperation> _stepReturningLambdas = new();
+    private int _insideStepArgument;
 
     public BodyWalker(KnownSymbols known, ApiCatalogue catalogue, IMethodSymbol owner, CancellationToken cancellationToken)
     {
@@ -33,7 +36,7 @@ internal sealed class BodyWalker
     /// <summary>Every node of the block, keyed by symbol; the owner method first.</summary>
     public Dictionary<ISymbol, Node> Nodes { get; } = new(SymbolEqualityComparer.Default);
 
-    /// <summary>Ordinals of the owner's delegate parameters that it passes to <c>RunAsync</c> (it is a step wrapper).</summary>
+    /// <summary>Ordinals of the owner's delegate parameters that it passes to a step (it is a step wrapper).</summary>
     public HashSet<int> StepParameters { get; } = new();
 
     public void Walk(IOperation block) => Visit(block, Root);
@@ -70,6 +73,12 @@ internal sealed class BodyWalker
         }
 
         _cancellationToken.ThrowIfCancellationRequested();
+        if (_insideStepArgument > 0 && operation is IAnonymousFunctionOperation or IMethodReferenceOperation)
+        {
+            // A delegate inside an argument of non-delegate type that runs in a step (FromFunction(AIFunctionFactory.Create(...))).
+            return;
+        }
+
         switch (operation)
         {
             case IInvocationOperation invocation:
@@ -82,6 +91,24 @@ internal sealed class BodyWalker
 
             case IAnonymousFunctionOperation lambda:
                 VisitLambda(lambda, node);
+                return;
+
+            case IArgumentOperation argument when VisitStepArgument(argument, node):
+                // A constructor argument the runtime runs in a step ([RunsInDurableStep]).
+                return;
+
+            case IAssignmentOperation { Target: IPropertyReferenceOperation property } assignment
+                when _known.GetStepMode(property.Property) is var mode and not StepMode.None:
+                // options.OnApprovalRequested = ...: the runtime runs the delegate in a step.
+                Visit(property.Instance, node);
+                VisitStepValue(assignment.Value, mode, node);
+                return;
+
+            case IReturnOperation { ReturnedValue: { } returned } when _stepReturningLambdas.Count > 0
+                                                                    && StepBodies.EnclosingFunction(operation) is { } enclosing
+                                                                    && _stepReturningLambdas.Contains(enclosing)
+                                                                    && IsDelegateValue(returned):
+                // The delegate returned to a [RunsInDurableStep(ReturnedDelegate = true)] parameter is the step body.
                 return;
 
             case ISimpleAssignmentOperation { Target: ILocalReferenceOperation target } assignment when IsDelegate(target.Type):
@@ -148,29 +175,6 @@ internal sealed class BodyWalker
     private void VisitInvocation(IInvocationOperation invocation, Node node)
     {
         var target = invocation.TargetMethod;
-        if (_known.IsStepMethod(target))
-        {
-            Visit(invocation.Instance, node);
-            foreach (var argument in invocation.Arguments)
-            {
-                if (OperationHelpers.IsDelegateParameter(argument.Parameter))
-                {
-                    // The step body: skipped. If it is one of our own delegate parameters, we are a step wrapper.
-                    if (OperationHelpers.WalkDownDelegate(argument.Value) is IParameterReferenceOperation parameter
-                        && SymbolEqualityComparer.Default.Equals(parameter.Parameter.ContainingSymbol, _owner))
-                    {
-                        StepParameters.Add(parameter.Parameter.Ordinal);
-                    }
-
-                    continue;
-                }
-
-                Visit(argument, node);
-            }
-
-            return;
-        }
-
         if (_known.IsTool(target))
         {
             // A tool runs as a journaled step; its body is not durable code.
@@ -199,6 +203,11 @@ internal sealed class BodyWalker
         Visit(invocation.Instance, node);
         foreach (var argument in invocation.Arguments)
         {
+            if (VisitStepArgument(argument, node))
+            {
+                continue;
+            }
+
             if (isSource && callee.MethodKind != MethodKind.LocalFunction && argument.Parameter is { } parameter && OperationHelpers.IsDelegateParameter(parameter))
             {
                 if (VisitDelegateArgument(argument.Value, callee, parameter.Ordinal, node))
@@ -210,6 +219,67 @@ internal sealed class BodyWalker
             Visit(argument, node);
         }
     }
+
+    /// <summary>
+    /// An argument whose parameter is marked <c>[RunsInDurableStep]</c>: the delegate is a step body and is skipped (when it
+    /// is one of the owner's own delegate parameters, the owner is a step wrapper). Returns false for other arguments.
+    /// </summary>
+    private bool VisitStepArgument(IArgumentOperation argument, Node node)
+    {
+        var mode = _known.GetStepMode(argument.Parameter);
+        if (mode == StepMode.None)
+        {
+            return false;
+        }
+
+        if (mode == StepMode.Delegate
+            && OperationHelpers.IsDelegateParameter(argument.Parameter)
+            && OperationHelpers.WalkDownDelegate(argument.Value) is IParameterReferenceOperation parameter
+            && SymbolEqualityComparer.Default.Equals(parameter.Parameter.ContainingSymbol, _owner))
+        {
+            StepParameters.Add(parameter.Parameter.Ordinal);
+        }
+
+        VisitStepValue(argument.Value, mode, node);
+        return true;
+    }
+
+    /// <summary>Walks a value that goes to a <c>[RunsInDurableStep]</c> place, skipping what runs in the step.</summary>
+    private void VisitStepValue(IOperation value, StepMode mode, Node node)
+    {
+        var inner = OperationHelpers.WalkDownDelegate(value);
+        if (mode == StepMode.ReturnedDelegate)
+        {
+            if (inner is IAnonymousFunctionOperation binder)
+            {
+                // The binder runs on every attempt (durable code); what it returns runs in the step.
+                _stepReturningLambdas.Add(binder);
+                Visit(binder.Body, node);
+                _stepReturningLambdas.Remove(binder);
+            }
+
+            return;
+        }
+
+        if (IsDelegate(value.Type) || IsDelegate(inner.Type) || inner is IAnonymousFunctionOperation or IMethodReferenceOperation)
+        {
+            return; // the step body itself
+        }
+
+        // A non-delegate value (an AIFunction): evaluated here, but the delegates inside it run in the step.
+        _insideStepArgument++;
+        try
+        {
+            Visit(value, node);
+        }
+        finally
+        {
+            _insideStepArgument--;
+        }
+    }
+
+    private static bool IsDelegateValue(IOperation value) =>
+        IsDelegate(value.Type) || OperationHelpers.WalkDownDelegate(value) is IAnonymousFunctionOperation or IMethodReferenceOperation;
 
     /// <summary>
     /// A delegate passed to a method of this compilation runs durably unless that method passes it on to RunAsync;
@@ -280,6 +350,7 @@ internal sealed class BodyWalker
             ApiRule.TaskCombinator => DiagnosticDescriptors.TaskCombinatorOverDurableFutures,
             ApiRule.Io => DiagnosticDescriptors.IoOutsideStep,
             ApiRule.Llm => DiagnosticDescriptors.LlmCallOutsideStep,
+            ApiRule.AgentRun => DiagnosticDescriptors.AgentRunOutsideStep,
             _ => DiagnosticDescriptors.EnvironmentRead,
         };
         var location = operation.Syntax.GetLocation();

@@ -9,8 +9,8 @@ using Microsoft.CodeAnalysis.Diagnostics;
 namespace DurableAgents.Analyzers.Determinism;
 
 /// <summary>
-/// DA2001–DA2012: non-deterministic code that runs durably, i.e. in a handler of a durable class or in anything it
-/// calls in this compilation (transitively), outside <c>RunAsync</c> delegates and <c>[DurableTool]</c> bodies.
+/// DA2001–DA2012 and DA2014: non-deterministic code that runs durably, i.e. in a handler of a durable class or in anything it
+/// calls in this compilation (transitively), outside step delegates (<c>[RunsInDurableStep]</c>) and <c>[DurableTool]</c> bodies.
 /// </summary>
 /// <remarks>
 /// Every method body is walked once (an operation-block action) into call-graph nodes. Violations in a handler body
@@ -34,7 +34,8 @@ public sealed class DeterminismAnalyzer : DiagnosticAnalyzer
         DiagnosticDescriptors.LlmCallOutsideStep,
         DiagnosticDescriptors.EnvironmentRead,
         DiagnosticDescriptors.MutableStaticRead,
-        DiagnosticDescriptors.UnorderedIterationDrivesDurableCalls);
+        DiagnosticDescriptors.UnorderedIterationDrivesDurableCalls,
+        DiagnosticDescriptors.AgentRunOutsideStep);
 
     private static readonly ImmutableDictionary<string, DiagnosticDescriptor> EndDescriptors =
         LiveDescriptors.ToImmutableDictionary(d => d.Id, DiagnosticDescriptors.AsCompilationEnd);

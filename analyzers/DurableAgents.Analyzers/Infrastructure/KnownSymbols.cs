@@ -20,6 +20,9 @@ internal enum DurableKind
 /// </summary>
 internal sealed class KnownSymbols
 {
+    /// <summary><see cref="GetStepMode(IParameterSymbol?)"/> of delegate parameters found through interfaces and overrides.</summary>
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<ISymbol, StepMode> _inheritedModes = new(SymbolEqualityComparer.Default);
+
     private KnownSymbols(Compilation compilation)
     {
         Compilation = compilation;
@@ -31,6 +34,7 @@ internal sealed class KnownSymbols
         SharedHandlerAttribute = Get(compilation, KnownTypeNames.SharedHandlerAttribute);
         DurableToolAttribute = Get(compilation, KnownTypeNames.DurableToolAttribute);
         DeterministicAttribute = Get(compilation, KnownTypeNames.DeterministicAttribute);
+        RunsInDurableStepAttribute = Get(compilation, KnownTypeNames.RunsInDurableStepAttribute);
         IContext = Get(compilation, KnownTypeNames.IContext)!;
         ISharedObjectContext = Get(compilation, KnownTypeNames.ISharedObjectContext);
         IObjectContext = Get(compilation, KnownTypeNames.IObjectContext);
@@ -62,6 +66,7 @@ internal sealed class KnownSymbols
     public INamedTypeSymbol? SharedHandlerAttribute { get; }
     public INamedTypeSymbol? DurableToolAttribute { get; }
     public INamedTypeSymbol? DeterministicAttribute { get; }
+    public INamedTypeSymbol? RunsInDurableStepAttribute { get; }
     public INamedTypeSymbol IContext { get; }
     public INamedTypeSymbol? ISharedObjectContext { get; }
     public INamedTypeSymbol? IObjectContext { get; }
@@ -304,9 +309,102 @@ internal sealed class KnownSymbols
         IsDurableFuture(type)
         || (type is not null && (Is(type.OriginalDefinition, Awakeable) || Is(type.OriginalDefinition, DurablePromise)));
 
-    /// <summary><c>RunAsync</c> of the context: its delegate argument is the step body.</summary>
-    public bool IsStepMethod(IMethodSymbol method) =>
-        method.Name == "RunAsync" && IsContextType(method.ContainingType);
+    /// <summary>
+    /// How the runtime runs what is passed to <paramref name="parameter"/>: from <c>[RunsInDurableStep]</c> on the
+    /// parameter, or on the matching parameter of the interface member or overridden method it implements (a call on a
+    /// concrete context type binds to the implementation, whose parameters carry no attribute).
+    /// </summary>
+    public StepMode GetStepMode(IParameterSymbol? parameter)
+    {
+        if (parameter is null || RunsInDurableStepAttribute is null)
+        {
+            return StepMode.None;
+        }
+
+        var direct = ModeOf(parameter);
+        if (direct != StepMode.None || parameter.ContainingSymbol is not IMethodSymbol method || parameter.Type.TypeKind != TypeKind.Delegate)
+        {
+            return direct;
+        }
+
+        return _inheritedModes.GetOrAdd(parameter, p => InheritedMode((IParameterSymbol)p, method));
+    }
+
+    /// <summary>How the runtime runs a delegate assigned to <paramref name="property"/> (<c>[RunsInDurableStep]</c>).</summary>
+    public StepMode GetStepMode(IPropertySymbol? property)
+    {
+        for (var current = property; current is not null; current = current.OverriddenProperty)
+        {
+            var mode = ModeOf(current);
+            if (mode != StepMode.None)
+            {
+                return mode;
+            }
+        }
+
+        return StepMode.None;
+    }
+
+    private StepMode InheritedMode(IParameterSymbol parameter, IMethodSymbol method)
+    {
+        var ordinal = parameter.Ordinal;
+        for (var overridden = method.OverriddenMethod; overridden is not null; overridden = overridden.OverriddenMethod)
+        {
+            if (ordinal < overridden.Parameters.Length && ModeOf(overridden.Parameters[ordinal]) is var mode and not StepMode.None)
+            {
+                return mode;
+            }
+        }
+
+        foreach (var explicitImplementation in method.ExplicitInterfaceImplementations)
+        {
+            if (ordinal < explicitImplementation.Parameters.Length && ModeOf(explicitImplementation.Parameters[ordinal]) is var mode and not StepMode.None)
+            {
+                return mode;
+            }
+        }
+
+        var type = method.ContainingType;
+        if (method.IsStatic || type is null || type.TypeKind == TypeKind.Interface)
+        {
+            return StepMode.None;
+        }
+
+        foreach (var @interface in type.AllInterfaces)
+        {
+            foreach (var member in @interface.GetMembers(method.Name))
+            {
+                if (member is IMethodSymbol candidate
+                    && ordinal < candidate.Parameters.Length
+                    && Is(type.FindImplementationForInterfaceMember(candidate)?.OriginalDefinition, method.OriginalDefinition)
+                    && ModeOf(candidate.Parameters[ordinal]) is var mode and not StepMode.None)
+                {
+                    return mode;
+                }
+            }
+        }
+
+        return StepMode.None;
+    }
+
+    private StepMode ModeOf(ISymbol symbol)
+    {
+        var attribute = FindAttribute(symbol, RunsInDurableStepAttribute);
+        if (attribute is null)
+        {
+            return StepMode.None;
+        }
+
+        foreach (var named in attribute.NamedArguments)
+        {
+            if (named.Key == "ReturnedDelegate" && named.Value.Value is true)
+            {
+                return StepMode.ReturnedDelegate;
+            }
+        }
+
+        return StepMode.Delegate;
+    }
 
     /// <summary>True for a member declared by one of the context interfaces.</summary>
     public bool IsContextMember(ISymbol member) => member.ContainingType is { } type && IsContextType(type);

@@ -1,6 +1,7 @@
 using DurableAgents.BenchService;
 using DurableAgents.Definitions;
 using DurableAgents.Hosting;
+using Microsoft.Extensions.DependencyInjection;
 
 // Usage: DurableAgents.BenchService <port> <fake-model-url>
 // Serves the Bench service over HTTP/2 cleartext (bidi streaming) on 127.0.0.1:<port> until killed. BENCH_SERVICE_NAME

@@ -4,7 +4,8 @@ namespace DurableAgents.Generator.Emit;
 
 /// <summary>
 /// Emits the assembly-level file: <c>RestateJson</c> (the assembly's JsonSerializerContexts as one resolver, and the
-/// options used by ingress clients) and <c>services.AddRestateServices()</c>, which binds every class in ordinal order.
+/// options used by ingress clients) in the project's root namespace, and <c>services.AddRestateServices()</c>, which binds
+/// every class in ordinal order, in <c>Microsoft.Extensions.DependencyInjection</c>.
 /// </summary>
 internal static class RegistrationEmitter
 {
@@ -59,11 +60,15 @@ internal static class RegistrationEmitter
         w.Line("return options;");
         w.Close();
         w.Close();
+        w.Close();
 
+        // The extension lives where IServiceCollection does, so a top-level Program.cs finds it without a using; the
+        // class is internal and named after the assembly, so two generated assemblies never clash.
         w.Line();
+        w.Open("namespace " + Names.DependencyInjectionNamespace);
         w.Line("/// <summary>Registers every Restate service, Virtual Object and Workflow of this assembly.</summary>");
         w.Line(Names.GeneratedCode);
-        w.Open("internal static class RestateServiceCollectionExtensions");
+        w.Open("internal static class " + model.ExtensionsClass);
         w.Line("/// <summary>");
         w.Line("/// Binds the generated definitions of this assembly to the Restate endpoint (ordinal by class name) and registers");
         w.Line("/// the classes with instance handlers as transient services; then <c>app.MapRestate()</c> serves them.");

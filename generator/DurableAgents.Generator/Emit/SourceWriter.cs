@@ -108,6 +108,7 @@ internal static class Names
     public const string IngressSendOptions = "global::DurableAgents.Clients.IngressSendOptions";
     public const string SendResponse = "global::DurableAgents.Clients.SendResponse";
     public const string GetRequiredService = "global::Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService";
+    public const string DependencyInjectionNamespace = "Microsoft.Extensions.DependencyInjection";
     public const string IServiceCollection = "global::Microsoft.Extensions.DependencyInjection.IServiceCollection";
     public const string TryAddTransient = "global::Microsoft.Extensions.DependencyInjection.Extensions.ServiceCollectionDescriptorExtensions.TryAddTransient";
     public const string AddRestate = "global::DurableAgents.Hosting.RestateHostingExtensions.AddRestate";

@@ -3,7 +3,11 @@ namespace DurableAgents.Generator.Model;
 /// <summary>Compilation-wide facts, reduced to equatable values.</summary>
 /// <param name="RegistrationNamespace">The namespace of the assembly-level registration (root namespace, else assembly name).</param>
 /// <param name="HasIngressClient">Whether <c>DurableAgents.Clients.IngressClient</c> (and its option types) exist.</param>
-internal sealed record SettingsModel(string RegistrationNamespace, bool HasIngressClient);
+/// <param name="ExtensionsClass">
+/// The name of the class holding <c>AddRestateServices</c> in <c>Microsoft.Extensions.DependencyInjection</c>, unique
+/// per assembly (derived from the assembly name) so that two generated assemblies never declare the same type there.
+/// </param>
+internal sealed record SettingsModel(string RegistrationNamespace, bool HasIngressClient, string ExtensionsClass);
 
 /// <summary>What the registration file needs about one class.</summary>
 /// <param name="FullyQualifiedName">The <c>global::</c>-qualified class name.</param>
@@ -11,9 +15,10 @@ internal sealed record SettingsModel(string RegistrationNamespace, bool HasIngre
 internal sealed record RegistrationEntry(string FullyQualifiedName, bool NeedsInstance);
 
 /// <summary>Everything the assembly-level registration file is generated from.</summary>
-/// <param name="Namespace">Its namespace.</param>
+/// <param name="Namespace">The namespace of <c>RestateJson</c> (the root namespace).</param>
+/// <param name="ExtensionsClass">The class of <c>AddRestateServices</c> (in <c>Microsoft.Extensions.DependencyInjection</c>).</param>
 /// <param name="Services">The registrable classes, ordinal by name.</param>
 /// <param name="JsonContexts">The <c>global::</c> names of the assembly's JsonSerializerContexts, ordinal.</param>
 /// <param name="HasAgents">Whether the assembly has <c>[DurableAgent]</c> classes (their JSON metadata joins the resolver).</param>
 /// <param name="HasServiceAgents">Whether one of them is a non-session agent (a Service): the runtime's <c>AgentApprovals</c> Virtual Object is bound for its approvals.</param>
-internal sealed record RegistrationModel(string Namespace, EquatableArray<RegistrationEntry> Services, EquatableArray<string> JsonContexts, bool HasAgents, bool HasServiceAgents);
+internal sealed record RegistrationModel(string Namespace, string ExtensionsClass, EquatableArray<RegistrationEntry> Services, EquatableArray<string> JsonContexts, bool HasAgents, bool HasServiceAgents);

@@ -72,6 +72,7 @@ public sealed class DurableAgentOptions
     public HistoryCompaction Compaction { get; set; } = new();
 
     /// <summary>Called (inside a journaled step, once) when tool calls wait for approval, e.g. to notify a reviewer.</summary>
+    [RunsInDurableStep]
     public Func<IReadOnlyList<PendingApproval>, CancellationToken, Task>? OnApprovalRequested { get; set; }
 }
 

@@ -44,7 +44,7 @@ public abstract class DurableTool
     /// Used by the generated <c>[DurableTool]</c> wrappers.
     /// </summary>
     public static DurableTool FromStep(string name, string description, string jsonSchema, bool requiresApproval,
-        Func<IContext, JsonElement, Func<CancellationToken, Task<JsonElement>>> bind)
+        [RunsInDurableStep(ReturnedDelegate = true)] Func<IContext, JsonElement, Func<CancellationToken, Task<JsonElement>>> bind)
     {
         ArgumentNullException.ThrowIfNull(bind);
         return new StepTool(name, description, ParseSchema(jsonSchema), requiresApproval, bind);
@@ -54,7 +54,7 @@ public abstract class DurableTool
     /// Wraps an <see cref="AIFunction"/>: each call runs as a journaled step. An <see cref="ApprovalRequiredAIFunction"/>
     /// (or <paramref name="requiresApproval"/>) waits for a human approval first.
     /// </summary>
-    public static DurableTool FromFunction(AIFunction function, bool requiresApproval = false)
+    public static DurableTool FromFunction([RunsInDurableStep] AIFunction function, bool requiresApproval = false)
     {
         ArgumentNullException.ThrowIfNull(function);
         var approval = requiresApproval || function.GetService(typeof(ApprovalRequiredAIFunction)) is not null;

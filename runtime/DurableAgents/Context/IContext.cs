@@ -43,13 +43,13 @@ public interface IContext
     /// Runs <paramref name="action"/> once and journals its result. On replay the recorded result (or terminal failure)
     /// is returned without running the action again. Non-terminal exceptions are retried under <paramref name="options"/>.
     /// </summary>
-    DurableFuture<T> RunAsync<T>(string name, Func<CancellationToken, Task<T>> action, RunOptions? options = null);
+    DurableFuture<T> RunAsync<T>(string name, [RunsInDurableStep] Func<CancellationToken, Task<T>> action, RunOptions? options = null);
 
     /// <summary>As <see cref="RunAsync{T}(string, Func{CancellationToken, Task{T}}, RunOptions?)"/>, with an explicit serializer (AOT-friendly).</summary>
-    DurableFuture<T> RunAsync<T>(string name, Func<CancellationToken, Task<T>> action, JsonTypeInfo<T> typeInfo, RunOptions? options = null);
+    DurableFuture<T> RunAsync<T>(string name, [RunsInDurableStep] Func<CancellationToken, Task<T>> action, JsonTypeInfo<T> typeInfo, RunOptions? options = null);
 
     /// <summary>Runs a side effect without a result once and journals its completion.</summary>
-    DurableFuture RunAsync(string name, Func<CancellationToken, Task> action, RunOptions? options = null);
+    DurableFuture RunAsync(string name, [RunsInDurableStep] Func<CancellationToken, Task> action, RunOptions? options = null);
 
     /// <summary>A durable timer: survives restarts, and a suspended invocation costs nothing while it waits.</summary>
     DurableFuture SleepAsync(TimeSpan duration, string? name = null);

@@ -1,3 +1,4 @@
+using Microsoft.CodeAnalysis;
 using VerifyCS = DurableAgents.Analyzers.Tests.Verifiers.AnalyzerVerifier<DurableAgents.Analyzers.Declaration.DeclarationAnalyzer>;
 
 namespace DurableAgents.Analyzers.Tests.Declaration;
@@ -209,6 +210,38 @@ public class DeclarationTests
             """,
             VerifyCS.Diagnostic(RuleIds.DuplicateHandlerOrToolName).WithLocation(0).WithArguments("Tool", "search_web", "Agent", "SearchWeb"),
             VerifyCS.Diagnostic(RuleIds.DuplicateHandlerOrToolName).WithLocation(1).WithArguments("Tool", "search_web", "Agent", "SearchWeb"));
+    }
+
+    [Test]
+    public async Task StreamsTasksAndOtherProcessBoundTypesAreErrorsWithTheReason()
+    {
+        await VerifyCS.VerifyAsync("""
+            [Service]
+            public partial class Files
+            {
+                [Handler] public Task Upload(IContext ctx, System.IO.Stream {|#0:content|}) => Task.CompletedTask;
+                [Handler] public Task<System.IO.MemoryStream> {|#1:Download|}(IContext ctx) => Task.FromResult(new System.IO.MemoryStream());
+                [Handler] public Task Later(IContext ctx, Task<int> {|#2:pending|}) => Task.CompletedTask;
+            }
+
+            [DurableAgent]
+            public partial class Reader
+            {
+                [DurableTool(Description = "x")] public string Read(System.IO.TextReader {|#3:reader|}) => "";
+                [DurableTool(Description = "x")] public string Cancel(CancellationTokenSource {|#4:source|}) => "";
+            }
+            """,
+            VerifyCS.Diagnostic(RuleIds.TypeNotJsonSerializable).WithLocation(0).WithArguments("The input 'content'", "Upload", "System.IO.Stream",
+                "a stream is a handle to data, not data: pass the content (byte[], string or a record) or a reference to it (a URL, a blob name)")
+                .WithSeverity(DiagnosticSeverity.Error),
+            VerifyCS.Diagnostic(RuleIds.TypeNotJsonSerializable).WithLocation(1).WithArguments("The result", "Download", "System.IO.MemoryStream",
+                "a stream is a handle to data, not data: pass the content (byte[], string or a record) or a reference to it (a URL, a blob name)"),
+            VerifyCS.Diagnostic(RuleIds.TypeNotJsonSerializable).WithLocation(2).WithArguments("The input 'pending'", "Later", "System.Threading.Tasks.Task<int>",
+                "a task is a running operation, not a value: await it and pass its result"),
+            VerifyCS.Diagnostic(RuleIds.TypeNotJsonSerializable).WithLocation(3).WithArguments("Parameter 'reader'", "Read", "System.IO.TextReader",
+                "a reader or writer is a handle to data, not data: pass the text"),
+            VerifyCS.Diagnostic(RuleIds.TypeNotJsonSerializable).WithLocation(4).WithArguments("Parameter 'source'", "Cancel", "System.Threading.CancellationTokenSource",
+                "threads, wait handles and cancellation sources belong to one process"));
     }
 
     [Test]

@@ -37,6 +37,24 @@ public class JsonMetadataTests
         VerifyCS.Diagnostic(RuleIds.MissingJsonMetadata).WithLocation(location).WithArguments(type, kind, member, typeOf);
 
     [Test]
+    public async Task TypesThatCannotBeSerializedGetNoMetadataDiagnosticSoNoJsonSerializableFix()
+    {
+        // DA1004 (an error with the reason) reports them; DA1009 would only offer [JsonSerializable(typeof(Stream))].
+        await VerifyCS.VerifyAsync(JsonUsings + """
+            [Service]
+            public partial class Files
+            {
+                [Handler] public Task Upload(IContext ctx, System.IO.Stream content) => Task.CompletedTask;
+                [Handler] public Task<System.IO.FileStream> Download(IContext ctx) => Task.FromResult<System.IO.FileStream>(null!);
+                [Handler] public Task Later(IContext ctx, ValueTask<string> pending) => Task.CompletedTask;
+                [Handler] public Task Pointer(IContext ctx, IntPtr handle) => Task.CompletedTask;
+                [Handler] public Task Callback(IContext ctx, Func<int> callback) => Task.CompletedTask;
+            }
+
+            """ + Context("AppJson", "string"));
+    }
+
+    [Test]
     public async Task UncoveredInputAndResultAreReportedAtTheirTypes()
     {
         await VerifyCS.VerifyAsync(JsonUsings + """

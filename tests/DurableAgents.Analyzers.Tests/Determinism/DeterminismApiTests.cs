@@ -93,6 +93,11 @@ public class DeterminismApiTests
 
     [TestCase("var v = {|#0:Environment.GetEnvironmentVariable(\"HOME\")|};", "Environment.GetEnvironmentVariable")]
     [TestCase("var v = {|#0:Environment.MachineName|};", "Environment.MachineName")]
+    [TestCase("var v = {|#0:Environment.ProcessorCount|};", "Environment.ProcessorCount")]
+    [TestCase("var v = {|#0:Environment.UserName|};", "Environment.UserName")]
+    [TestCase("var v = {|#0:Environment.CurrentDirectory|};", "Environment.CurrentDirectory")]
+    [TestCase("var v = {|#0:Environment.OSVersion|};", "Environment.OSVersion")]
+    [TestCase("var v = {|#0:System.IO.Directory.GetCurrentDirectory()|};", "Directory.GetCurrentDirectory")]
     public Task EnvironmentReads(string body, string api) => Reports(RuleIds.EnvironmentRead, body, api);
 
     [TestCase("var v = new Random(42).Next();")]

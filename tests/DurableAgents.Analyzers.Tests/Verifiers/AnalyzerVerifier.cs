@@ -28,7 +28,11 @@ public static class AnalyzerVerifier<TAnalyzer>
     public static Task VerifyWithoutRuntimeAsync(string source, params DiagnosticResult[] expected) =>
         VerifyAsync(source, withAiStub: false, withRuntime: false, expected);
 
-    private static async Task VerifyAsync(string source, bool withAiStub, bool withRuntime, DiagnosticResult[] expected)
+    /// <summary>As <see cref="VerifyAsync(string, DiagnosticResult[])"/>, with extra references (the real Microsoft.Extensions.AI, a library).</summary>
+    public static Task VerifyWithReferencesAsync(string source, IEnumerable<MetadataReference> references, params DiagnosticResult[] expected) =>
+        VerifyAsync(source, withAiStub: false, withRuntime: true, expected, references);
+
+    private static async Task VerifyAsync(string source, bool withAiStub, bool withRuntime, DiagnosticResult[] expected, IEnumerable<MetadataReference>? references = null)
     {
         var test = new CSharpAnalyzerTest<TAnalyzer, DefaultVerifier>
         {
@@ -36,6 +40,7 @@ public static class AnalyzerVerifier<TAnalyzer>
             TestCode = (withRuntime ? TestSources.Usings : TestSources.Usings.Replace("using DurableAgents;", "")) + source,
         };
         test.TestState.AdditionalReferences.AddRange(withRuntime ? TestSources.WithRuntime : TestSources.WithoutRuntime);
+        test.TestState.AdditionalReferences.AddRange(references ?? []);
         if (withAiStub)
         {
             test.TestState.Sources.Add(("MicrosoftExtensionsAi.cs", TestSources.MicrosoftExtensionsAiStub));

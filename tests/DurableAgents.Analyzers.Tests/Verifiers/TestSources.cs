@@ -19,6 +19,27 @@ public static class TestSources
     public static MetadataReference RuntimeReference { get; } =
         MetadataReference.CreateFromFile(typeof(global::DurableAgents.IContext).Assembly.Location);
 
+    /// <summary>The real Microsoft.Extensions.AI assemblies the runtime is built against (for APIs such as <c>DurableTool.FromFunction</c>).</summary>
+    public static IEnumerable<MetadataReference> RealAi { get; } =
+    [
+        MetadataReference.CreateFromFile(typeof(Microsoft.Extensions.AI.IChatClient).Assembly.Location),
+        MetadataReference.CreateFromFile(typeof(Microsoft.Extensions.AI.AIFunctionFactory).Assembly.Location),
+    ];
+
+    /// <summary>Compiles <paramref name="source"/> into a library (a metadata reference: its types are not in source).</summary>
+    public static MetadataReference Library(string name, string source, IEnumerable<MetadataReference> references)
+    {
+        var compilation = Microsoft.CodeAnalysis.CSharp.CSharpCompilation.Create(
+            name,
+            [Microsoft.CodeAnalysis.CSharp.CSharpSyntaxTree.ParseText(source)],
+            WithRuntime.Concat(references),
+            new Microsoft.CodeAnalysis.CSharp.CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable));
+        using var stream = new MemoryStream();
+        var result = compilation.Emit(stream);
+        Assert.That(result.Success, Is.True, string.Join("\n", result.Diagnostics));
+        return MetadataReference.CreateFromImage(stream.ToArray());
+    }
+
     /// <summary>The usings every test source starts with.</summary>
     public const string Usings = """
         using System;

@@ -24,7 +24,31 @@ public static class CodeFixVerifier<TAnalyzer, TCodeFix>
         VerifyAsync(source, expected, fixedSource, CodeFixTestBehaviors.None, remaining);
 
     /// <summary>
-    /// As above. Helper diagnostics (reached through the call graph) are reported at compilation end, which the testing
+    /// Verifies that one Fix All (in the document, the project and the solution) turns <paramref name="source"/>, which has
+    /// several occurrences, into <paramref name="fixedSource"/> in a single pass, and that fixing them one by one takes one
+    /// iteration per occurrence and ends at the same code.
+    /// </summary>
+    public static async Task VerifyFixAllAsync(string source, DiagnosticResult[] expected, string fixedSource)
+    {
+        Assert.That(expected, Has.Length.GreaterThan(1), "a Fix All test needs several occurrences");
+        var test = new CSharpCodeFixTest<TAnalyzer, TCodeFix, DefaultVerifier>
+        {
+            ReferenceAssemblies = TestSources.Empty,
+            TestCode = TestSources.Usings + source,
+            FixedCode = TestSources.Usings + fixedSource,
+            NumberOfFixAllIterations = 1,
+            NumberOfFixAllInDocumentIterations = 1,
+            NumberOfFixAllInProjectIterations = 1,
+            NumberOfIncrementalIterations = expected.Length,
+        };
+        test.TestState.AdditionalReferences.AddRange(TestSources.WithRuntime);
+        test.FixedState.AdditionalReferences.AddRange(TestSources.WithRuntime);
+        test.ExpectedDiagnostics.AddRange(expected);
+        await test.RunAsync(CancellationToken.None);
+    }
+
+    /// <summary>
+    /// As <see cref="VerifyAsync(string, DiagnosticResult[], string, DiagnosticResult[])"/>. Helper diagnostics (reached through the call graph) are reported at compilation end, which the testing
     /// library calls non-local; <see cref="CodeFixTestBehaviors.SkipLocalDiagnosticCheck"/> lets a test cover them.
     /// </summary>
     public static async Task VerifyAsync(string source, DiagnosticResult[] expected, string fixedSource, CodeFixTestBehaviors behaviors, params DiagnosticResult[] remaining)

@@ -45,6 +45,16 @@ public static class GeneratorHarness
     ];
 
     public static CSharpCompilation Compile(IEnumerable<string> sources, bool withIngressStub = true, CSharpParseOptions? parseOptions = null)
+        => Compile(sources, AssemblyName, OutputKind.DynamicallyLinkedLibrary, [], withIngressStub, parseOptions);
+
+    /// <summary>A compilation with a chosen assembly name, output kind and extra references (other generated assemblies).</summary>
+    public static CSharpCompilation Compile(
+        IEnumerable<string> sources,
+        string assemblyName,
+        OutputKind outputKind,
+        IEnumerable<MetadataReference> extraReferences,
+        bool withIngressStub = true,
+        CSharpParseOptions? parseOptions = null)
     {
         var all = sources.ToList();
         if (withIngressStub && !RuntimeHasIngressClient)
@@ -54,10 +64,10 @@ public static class GeneratorHarness
 
         var trees = all.Select((s, i) => CSharpSyntaxTree.ParseText(s, parseOptions ?? ParseOptions, path: $"Input{i}.cs"));
         return CSharpCompilation.Create(
-            AssemblyName,
+            assemblyName,
             trees,
-            References,
-            new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable, deterministic: true));
+            References.AddRange(extraReferences),
+            new CSharpCompilationOptions(outputKind, nullableContextOptions: NullableContextOptions.Enable, deterministic: true));
     }
 
     public static GeneratorDriver CreateDriver(CSharpParseOptions? parseOptions = null)

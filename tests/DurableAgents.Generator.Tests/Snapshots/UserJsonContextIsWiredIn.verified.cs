@@ -143,10 +143,13 @@ namespace TestApp
             return options;
         }
     }
+}
 
+namespace Microsoft.Extensions.DependencyInjection
+{
     /// <summary>Registers every Restate service, Virtual Object and Workflow of this assembly.</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("DurableAgents.Generator", "0.1.0.0")]
-    internal static class RestateServiceCollectionExtensions
+    internal static class RestateServiceCollectionExtensions_TestApp
     {
         /// <summary>
         /// Binds the generated definitions of this assembly to the Restate endpoint (ordinal by class name) and registers

@@ -1,0 +1,65 @@
+using VerifyCS = DurableAgents.Analyzers.Tests.Verifiers.AnalyzerVerifier<DurableAgents.Analyzers.Determinism.ToolStaticStateAnalyzer>;
+
+namespace DurableAgents.Analyzers.Tests.Determinism;
+
+/// <summary>DA2013: a [DurableTool] body that writes a mutable static.</summary>
+public class ToolStaticStateTests
+{
+    [Test]
+    public async Task StaticFieldAndPropertyWritesInAToolAreReported()
+    {
+        await VerifyCS.VerifyAsync("""
+            public static class Stats { public static int Calls; public static string? Last { get; set; } }
+
+            [DurableAgent]
+            public partial class Shop
+            {
+                private static int s_lastOrder;
+
+                [DurableTool(Description = "Places an order.")]
+                public static int PlaceOrder(string item)
+                {
+                    {|#0:s_lastOrder|}++;
+                    {|#1:Stats.Last|} = item;
+                    Interlocked.Increment(ref {|#2:Stats.Calls|});
+                    void Remember() => {|#3:s_lastOrder|} = 0;
+                    Remember();
+                    return s_lastOrder;
+                }
+
+                [DurableTool(Description = "Resets.")]
+                public Task Reset() { Func<Task> f = () => { {|#4:Stats.Calls|} += 1; return Task.CompletedTask; }; return f(); }
+            }
+            """,
+            VerifyCS.Diagnostic(RuleIds.MutableStaticWriteInTool).WithLocation(0).WithArguments("PlaceOrder", "Shop.s_lastOrder"),
+            VerifyCS.Diagnostic(RuleIds.MutableStaticWriteInTool).WithLocation(1).WithArguments("PlaceOrder", "Stats.Last"),
+            VerifyCS.Diagnostic(RuleIds.MutableStaticWriteInTool).WithLocation(2).WithArguments("PlaceOrder", "Stats.Calls"),
+            VerifyCS.Diagnostic(RuleIds.MutableStaticWriteInTool).WithLocation(3).WithArguments("PlaceOrder", "Shop.s_lastOrder"),
+            VerifyCS.Diagnostic(RuleIds.MutableStaticWriteInTool).WithLocation(4).WithArguments("Reset", "Stats.Calls"));
+    }
+
+    [Test]
+    public async Task InstanceStateLocalsReadonlyStaticsAndNonToolMethodsAreNotReported()
+    {
+        await VerifyCS.VerifyAsync("""
+            [DurableAgent]
+            public partial class Shop
+            {
+                private static readonly List<string> s_names = new();
+                private static int s_counter;
+                private int _orders;
+
+                [DurableTool(Description = "Places an order.")]
+                public int PlaceOrder(string item)
+                {
+                    var local = s_counter + 1;
+                    _orders++;
+                    local += _orders;
+                    return local;
+                }
+
+                public void NotATool() => s_counter++;
+            }
+            """);
+    }
+}
