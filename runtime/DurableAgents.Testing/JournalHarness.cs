@@ -8,50 +8,6 @@ using Google.Protobuf;
 
 namespace DurableAgents.Testing;
 
-/// <summary>A message the handler sent back, decoded.</summary>
-/// <param name="Type">The message type.</param>
-/// <param name="Text">The message's fields as protobuf JSON.</param>
-public sealed record JournalMessage(MessageType Type, string Text)
-{
-    public override string ToString() => $"{MessageTypes.Name(Type)} {Text}";
-}
-
-/// <summary>The result of running one handler against a scripted journal.</summary>
-public sealed class JournalRunResult
-{
-    internal JournalRunResult(InvocationOutcome outcome, byte[] response, IReadOnlyList<JournalMessage> messages, ErrorMessage? error)
-    {
-        Outcome = outcome;
-        ResponseBody = response;
-        Messages = messages;
-        if (error is not null)
-        {
-            ErrorCode = (int)error.Code;
-            ErrorMessage = error.Message;
-            RelatedCommandIndex = error.HasRelatedCommandIndex ? error.RelatedCommandIndex : null;
-            RelatedCommandType = error.HasRelatedCommandType ? (MessageType)error.RelatedCommandType : null;
-        }
-    }
-
-    public InvocationOutcome Outcome { get; }
-
-    /// <summary>The raw response body (frames), as the endpoint would have sent it.</summary>
-    public byte[] ResponseBody { get; }
-
-    public IReadOnlyList<JournalMessage> Messages { get; }
-
-    /// <summary>The code of the final <c>ErrorMessage</c> (570 = journal mismatch, 571 = protocol violation), if any.</summary>
-    public int? ErrorCode { get; }
-
-    public string? ErrorMessage { get; }
-
-    public uint? RelatedCommandIndex { get; }
-
-    public MessageType? RelatedCommandType { get; }
-
-    public IEnumerable<MessageType> Types => Messages.Select(m => m.Type);
-}
-
 /// <summary>
 /// Runs a handler against a journal without a server: the same state machine and context as the HTTP endpoint,
 /// fed from bytes. Use it to unit-test replay, and to replay a journal recorded by an older build against new code

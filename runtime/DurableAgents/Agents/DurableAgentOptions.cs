@@ -2,29 +2,6 @@ using Microsoft.Extensions.AI;
 
 namespace DurableAgents.Agents;
 
-/// <summary>What the loop does when a tool throws a non-terminal exception (after its retries, if any).</summary>
-public enum ToolErrorBehavior
-{
-    /// <summary>The error message goes back to the model as the tool's result (the default, like function invocation in Microsoft.Extensions.AI).</summary>
-    ReturnToModel,
-
-    /// <summary>The run fails terminally.</summary>
-    FailRun,
-}
-
-/// <summary>When and how a session's history is compacted by a journaled summarization call.</summary>
-public sealed record HistoryCompaction
-{
-    /// <summary>Compact when the history's text exceeds this many characters (0 = never).</summary>
-    public int MaxCharacters { get; init; } = 24_000;
-
-    /// <summary>The most recent messages kept verbatim (the rest is summarized).</summary>
-    public int KeepLastMessages { get; init; } = 6;
-
-    /// <summary>The instructions of the summarization call.</summary>
-    public string Instructions { get; init; } = "Summarize the conversation so far in a few sentences. Keep names, numbers, decisions and open questions.";
-}
-
 /// <summary>Options of one durable agent run. Start from the generated defaults and adjust in <see cref="IConfigureDurableAgent.Configure"/>.</summary>
 public sealed class DurableAgentOptions
 {
@@ -74,44 +51,4 @@ public sealed class DurableAgentOptions
     /// <summary>Called (inside a journaled step, once) when tool calls wait for approval, e.g. to notify a reviewer.</summary>
     [RunsInDurableStep]
     public Func<IReadOnlyList<PendingApproval>, CancellationToken, Task>? OnApprovalRequested { get; set; }
-}
-
-/// <summary>Implement on a <c>[DurableAgent]</c> class to adjust its options per run (instructions, model, tools, retries).</summary>
-public interface IConfigureDurableAgent
-{
-    /// <summary>Adjusts <paramref name="options"/>. Runs on every attempt: keep it deterministic.</summary>
-    void Configure(DurableAgentOptions options);
-}
-
-/// <summary>The system instructions of a <c>[DurableAgent]</c> class.</summary>
-[AttributeUsage(AttributeTargets.Class, Inherited = false)]
-public sealed class AgentInstructionsAttribute(string instructions) : Attribute
-{
-    /// <summary>The instructions.</summary>
-    public string Instructions { get; } = instructions;
-}
-
-/// <summary>Everything the generated handlers pass to the runtime about one agent class.</summary>
-public sealed record DurableAgentSpec
-{
-    /// <summary>The agent's Restate service name.</summary>
-    public required string Name { get; init; }
-
-    /// <summary>What the agent does (its tool description when another agent calls it).</summary>
-    public string? Description { get; init; }
-
-    /// <summary>The system instructions.</summary>
-    public string? Instructions { get; init; }
-
-    /// <summary>The maximum number of model turns (0 = <see cref="DurableAgentOptions.DefaultMaxTurns"/>).</summary>
-    public int MaxTurns { get; init; }
-
-    /// <summary>Whether the agent is a session (a Virtual Object keyed by session id).</summary>
-    public bool Session { get; init; }
-
-    /// <summary>The generated tools.</summary>
-    public IReadOnlyList<DurableTool> Tools { get; init; } = [];
-
-    /// <summary>The per-run options hook (the class's <see cref="IConfigureDurableAgent"/>).</summary>
-    public Action<DurableAgentOptions>? Configure { get; init; }
 }

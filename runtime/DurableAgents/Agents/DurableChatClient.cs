@@ -6,19 +6,6 @@ using Microsoft.Extensions.AI;
 
 namespace DurableAgents.Agents;
 
-/// <summary>Options of a <see cref="DurableChatClient"/>.</summary>
-public sealed record DurableChatClientOptions
-{
-    /// <summary>The journal step names are <c>{StepPrefix}:{n}</c>, n counting the client's calls from 1.</summary>
-    public string StepPrefix { get; init; } = "llm";
-
-    /// <summary>How failed model calls are retried (null: Restate's invocation retry policy).</summary>
-    public RetryPolicy? RetryPolicy { get; init; } = DurableAgentOptions.DefaultModelRetryPolicy;
-
-    /// <summary>Map provider HTTP errors (429 Retry-After, terminal 4xx) with <see cref="ProviderErrors"/>. On by default.</summary>
-    public bool ClassifyProviderErrors { get; init; } = true;
-}
-
 /// <summary>
 /// An <see cref="IChatClient"/> whose every response is a journaled step of a Restate invocation. The whole
 /// <see cref="ChatResponse"/> (messages, tool calls, usage, finish reason, model id) is stored as JSON with
@@ -235,23 +222,4 @@ public sealed class DurableChatClient : DelegatingChatClient
 
         return result;
     }
-}
-
-/// <summary><see cref="ChatClientBuilder"/> extensions.</summary>
-public static class DurableChatClientBuilderExtensions
-{
-    /// <summary>
-    /// Journals every response of the clients below this point as a step of <paramref name="context"/>. Put it below
-    /// function invocation (<c>UseFunctionInvocation().UseDurable(ctx)</c>) so each model turn is its own step.
-    /// </summary>
-    public static ChatClientBuilder UseDurable(this ChatClientBuilder builder, IContext context, DurableChatClientOptions? options = null)
-    {
-        ArgumentNullException.ThrowIfNull(builder);
-        ArgumentNullException.ThrowIfNull(context);
-        return builder.Use(inner => new DurableChatClient(inner, context, options));
-    }
-
-    /// <summary>Wraps <paramref name="client"/> in a <see cref="DurableChatClient"/> bound to <paramref name="context"/>.</summary>
-    public static DurableChatClient AsDurable(this IChatClient client, IContext context, DurableChatClientOptions? options = null)
-        => new(client, context, options);
 }

@@ -1,0 +1,10 @@
+using DurableAgents.Protocol.Messages;
+
+namespace DurableAgents.Internal;
+
+internal enum SlotKind : byte
+{
+    Completion,
+    Signal,
+    NamedSignal,
+}
