@@ -2,7 +2,11 @@ using DurableAgents.Clients;
 using DurableAgents.Hosting;
 using DurableAgents.Testing;
 using Greeter;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 
 // Usage:
 //   dotnet run --project samples/Greeter -- --demo     start restate-server, serve, register, invoke, print
@@ -27,13 +31,16 @@ if (args.Contains("--demo"))
 }
 
 var port = args.Length > 0 && int.TryParse(args[0], out var p) ? p : 9080;
-await using var endpoint = await RestateHost.StartAsync(port, _ => { }, services: s => s.AddRestateServices(), minimumLogLevel: Microsoft.Extensions.Logging.LogLevel.Information);
-Console.WriteLine($"Greeter endpoint listening on {endpoint.Uri}; register it with Restate: POST <admin>/deployments {{\"uri\":\"{endpoint.Uri}\"}}");
-var done = new TaskCompletionSource();
-Console.CancelKeyPress += (_, e) =>
-{
-    e.Cancel = true;
-    done.TrySetResult();
-};
-await done.Task;
+
+// The README's hosting set-up: plain ASP.NET Core on Kestrel, an HTTP/2-only cleartext listener for Restate's bidi
+// streams (h2c), the SDK's Kestrel limits and connection guard.
+var builder = WebApplication.CreateSlimBuilder(args);
+builder.WebHost.ConfigureRestateKestrel();
+builder.WebHost.ConfigureKestrel(k => k.ListenLocalhost(port, o => o.Protocols = HttpProtocols.Http2));
+builder.Services.AddRestateServices();
+var app = builder.Build();
+app.MapRestate();
+await app.StartAsync();
+Console.WriteLine($"Greeter endpoint listening on http://localhost:{port}/; register it with Restate: POST <admin>/deployments {{\"uri\":\"http://localhost:{port}/\"}}");
+await app.WaitForShutdownAsync();
 return 0;

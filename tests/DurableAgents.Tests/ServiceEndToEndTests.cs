@@ -6,25 +6,13 @@ using static DurableAgents.Tests.TestServices;
 
 namespace DurableAgents.Tests;
 
-/// <summary>
-/// The same end-to-end suite over HTTP/2 bidi streaming (DurableAgents' HTTP/2 layer on reader threads, the default;
-/// the same layer on Kestrel's transport threads; Kestrel's HTTP/2 stack) and over HTTP/1.1 request-response.
-/// </summary>
-[TestFixture("direct-http2")]
-[TestFixture("direct-http2-kestrel-transport")]
-[TestFixture("kestrel-http2")]
+/// <summary>The same end-to-end suite over HTTP/2 bidi streaming (h2c on Kestrel) and over HTTP/1.1 request-response.</summary>
+[TestFixture("http2")]
 [TestFixture("http1")]
 [NonParallelizable]
 public sealed class ServiceEndToEndTests(string transport)
 {
     private readonly bool http1 = transport == "http1";
-
-    private RestateEndpointOptions Transport(RestateEndpointOptions options)
-    {
-        options.DirectHttp2 = transport != "kestrel-http2";
-        options.ReaderThreads = transport == "direct-http2";
-        return options;
-    }
 
     private RestateServer _server = null!;
     private RestateHost _host = null!;
@@ -35,7 +23,7 @@ public sealed class ServiceEndToEndTests(string transport)
     public async Task StartAsync()
     {
         _server = await RestateServer.StartAsync();
-        _host = await RestateHost.StartAsync(0, o => Transport(o)
+        _host = await RestateHost.StartAsync(0, o => o
             .Bind(Service("Relay",
                 Handler<string, string>("callAndSend", async (ctx, text) =>
                 {

@@ -12,15 +12,9 @@ if (args.Length > 1)
     BenchHandlers.ModelUri = new Uri(args[1]);
 }
 
-// A/B of the transport: DURABLEAGENTS_BENCH_KESTREL_HTTP2=1 serves HTTP/2 with Kestrel's own stack;
-// DURABLEAGENTS_BENCH_NO_READER_THREADS=1 keeps the SDK's HTTP/2 layer but on Kestrel's transport threads.
-var kestrelHttp2 = Environment.GetEnvironmentVariable("DURABLEAGENTS_BENCH_KESTREL_HTTP2") == "1";
-var noReaderThreads = Environment.GetEnvironmentVariable("DURABLEAGENTS_BENCH_NO_READER_THREADS") == "1";
 var rename = Environment.GetEnvironmentVariable("BENCH_SERVICE_NAME") is { Length: > 0 } name ? name : null;
 await using var host = await RestateHost.StartAsync(port, o =>
 {
-    o.DirectHttp2 = !kestrelHttp2;
-    o.ReaderThreads = !noReaderThreads;
     if (rename is not null)
     {
         var d = BenchHandlers.Definition;

@@ -2,6 +2,7 @@ using DurableAgents.Definitions;
 using DurableAgents.Internal;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Server.Kestrel.Core.Features;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
@@ -43,15 +44,19 @@ public sealed class RestateEndpoint
             return;
         }
 
-        var response = Discover(http.Request.Headers.Accept.ToString(), http.Request.Protocol == "HTTP/2");
-        http.Response.StatusCode = response.Status;
-        http.Response.ContentType = response.ContentType;
-        if (response.Status == StatusCodes.Status200OK)
+        var version = DiscoveryManifest.NegotiateVersion(http.Request.Headers.Accept.ToString());
+        if (version is null)
         {
-            http.Response.Headers["x-restate-server"] = ServerHeader;
+            await WriteTextAsync(http, StatusCodes.Status415UnsupportedMediaType,
+                $"Unsupported manifest version; this endpoint serves {DiscoveryManifest.ContentType(1)} to {DiscoveryManifest.ContentType(DiscoveryManifest.MaxManifestVersion)}.");
+            return;
         }
 
-        await http.Response.Body.WriteAsync(response.Body);
+        var mode = _options.ProtocolMode ?? (http.Request.Protocol == "HTTP/2" ? ProtocolMode.BidiStream : ProtocolMode.RequestResponse);
+        http.Response.StatusCode = StatusCodes.Status200OK;
+        http.Response.ContentType = DiscoveryManifest.ContentType(version.Value);
+        http.Response.Headers["x-restate-server"] = ServerHeader;
+        await http.Response.Body.WriteAsync(DiscoveryManifest.Build(_options.Services, mode, version.Value));
     }
 
     /// <summary><c>GET …/health</c>.</summary>
@@ -64,17 +69,46 @@ public sealed class RestateEndpoint
     /// <summary><c>POST …/invoke/{service}/{handler}</c>: runs one invocation attempt.</summary>
     public async Task InvokeAsync(HttpContext http, string serviceName, string handlerName)
     {
+        // A bidi invocation stream carries the whole journal and may then be silent for minutes while the handler runs:
+        // a large but finite body limit for this request only, and no minimum data rate (Kestrel's global default of
+        // 240 bytes/s would kill a waiting invocation).
+        if (http.Features.Get<IHttpMinRequestBodyDataRateFeature>() is { } rate)
+        {
+            rate.MinDataRate = null;
+        }
+
         if (!await AuthorizeAsync(http))
         {
             return;
         }
 
-        var rejection = ResolveInvocation(serviceName, handlerName, http.Request.ContentType, out var service, out var handler);
-        if (rejection is { } r)
+        var limit = _options.MaxInvocationBodySize;
+        if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } size)
+        {
+            size.MaxRequestBodySize = limit;
+        }
+
+        if (limit is { } max && http.Request.ContentLength > max)
+        {
+            await WriteTextAsync(http, StatusCodes.Status413PayloadTooLarge,
+                $"The invocation body of {http.Request.ContentLength} bytes exceeds this endpoint's limit of {max} bytes (RestateEndpointOptions.MaxInvocationBodySize).");
+            return;
+        }
+
+        var service = _options.FindService(serviceName);
+        var handler = service?.FindHandler(handlerName);
+        if (service is null || handler is null)
         {
             await DrainAsync(http);
-            http.Response.StatusCode = r.Status;
-            await http.Response.Body.WriteAsync(r.Body);
+            await WriteTextAsync(http, StatusCodes.Status404NotFound, $"No handler '{serviceName}/{handlerName}' on this endpoint.");
+            return;
+        }
+
+        var contentType = http.Request.ContentType;
+        if (!string.Equals(contentType, InvocationContentTypeV6, StringComparison.Ordinal))
+        {
+            await DrainAsync(http);
+            await WriteTextAsync(http, StatusCodes.Status415UnsupportedMediaType, $"Unsupported service protocol '{contentType}'; this endpoint speaks {InvocationContentTypeV6}.");
             return;
         }
 
@@ -83,69 +117,8 @@ public sealed class RestateEndpoint
         http.Response.Headers["x-restate-server"] = ServerHeader;
         await http.Response.StartAsync(http.RequestAborted);
 
-        await RunInvocationAsync(http.Request.BodyReader, http.Response.BodyWriter, service!, handler!, http.RequestServices, http.RequestAborted);
+        await RunInvocationAsync(http.Request.BodyReader, http.Response.BodyWriter, service, handler, http.RequestServices, http.RequestAborted);
     }
-
-    // ------------------------------------------------------------------ shared by both HTTP layers
-
-    /// <summary>A complete non-streaming response.</summary>
-    internal readonly record struct SimpleResponse(int Status, string ContentType, ReadOnlyMemory<byte> Body)
-    {
-        public static SimpleResponse Text(int status, string text) => new(status, "text/plain; charset=utf-8", System.Text.Encoding.UTF8.GetBytes(text));
-    }
-
-    internal static readonly SimpleResponse Healthy = SimpleResponse.Text(StatusCodes.Status200OK, "OK");
-
-    internal ILogger Logger => _logger;
-
-    /// <summary>The discovery response for an <c>Accept</c> header; <paramref name="http2"/> picks the default protocol mode.</summary>
-    internal SimpleResponse Discover(string accept, bool http2)
-    {
-        var version = DiscoveryManifest.NegotiateVersion(accept);
-        if (version is null)
-        {
-            return SimpleResponse.Text(StatusCodes.Status415UnsupportedMediaType,
-                $"Unsupported manifest version; this endpoint serves {DiscoveryManifest.ContentType(1)} to {DiscoveryManifest.ContentType(DiscoveryManifest.MaxManifestVersion)}.");
-        }
-
-        var mode = _options.ProtocolMode ?? (http2 ? ProtocolMode.BidiStream : ProtocolMode.RequestResponse);
-        return new SimpleResponse(StatusCodes.Status200OK, DiscoveryManifest.ContentType(version.Value), DiscoveryManifest.Build(_options.Services, mode, version.Value));
-    }
-
-    /// <summary>Null when the request may run; otherwise the response that rejects it (404 or 415).</summary>
-    internal SimpleResponse? ResolveInvocation(string serviceName, string handlerName, string? contentType, out ServiceDefinition? service, out HandlerDefinition? handler)
-    {
-        service = _options.FindService(serviceName);
-        handler = service?.FindHandler(handlerName);
-        if (service is null || handler is null)
-        {
-            return SimpleResponse.Text(StatusCodes.Status404NotFound, $"No handler '{serviceName}/{handlerName}' on this endpoint.");
-        }
-
-        if (!string.Equals(contentType, InvocationContentTypeV6, StringComparison.Ordinal))
-        {
-            return SimpleResponse.Text(StatusCodes.Status415UnsupportedMediaType, $"Unsupported service protocol '{contentType}'; this endpoint speaks {InvocationContentTypeV6}.");
-        }
-
-        return null;
-    }
-
-    /// <summary>True when identity keys are configured (requests must be signed).</summary>
-    internal bool RequiresIdentity => _identity is not null;
-
-    /// <summary>Checks the identity headers of a request to <paramref name="path"/> (the raw request target).</summary>
-    internal bool Authorize(string scheme, string jwt, string path)
-    {
-        if (_identity is null || _identity.Verify(scheme, jwt, path, out var reason))
-        {
-            return true;
-        }
-
-        _logger.LogWarning("Rejected request to {Path}: {Reason}", path, reason);
-        return false;
-    }
-
-    internal static readonly SimpleResponse Unauthorized = SimpleResponse.Text(StatusCodes.Status401Unauthorized, "Unauthorized");
 
     internal Task<InvocationOutcome> RunInvocationAsync(System.IO.Pipelines.PipeReader input, System.IO.Pipelines.PipeWriter output, ServiceDefinition service,
         HandlerDefinition handler, IServiceProvider services, CancellationToken cancellationToken)
@@ -160,14 +133,21 @@ public sealed class RestateEndpoint
 
         // The audience is the path Restate requested, whatever prefix the endpoint is mounted under.
         var path = http.Features.Get<IHttpRequestFeature>()?.RawTarget is { Length: > 0 } raw ? raw : (http.Request.PathBase + http.Request.Path).ToString();
-        if (Authorize(http.Request.Headers[RequestIdentityVerifier.SchemeHeader].ToString(), http.Request.Headers[RequestIdentityVerifier.JwtHeader].ToString(), path))
+        if (_identity.Verify(http.Request.Headers[RequestIdentityVerifier.SchemeHeader].ToString(), http.Request.Headers[RequestIdentityVerifier.JwtHeader].ToString(), path, out var reason))
         {
             return true;
         }
 
-        http.Response.StatusCode = Unauthorized.Status;
-        await http.Response.Body.WriteAsync(Unauthorized.Body);
+        _logger.LogWarning("Rejected request to {Path}: {Reason}", path, reason);
+        await WriteTextAsync(http, StatusCodes.Status401Unauthorized, "Unauthorized");
         return false;
+    }
+
+    private static async Task WriteTextAsync(HttpContext http, int status, string text)
+    {
+        http.Response.StatusCode = status;
+        http.Response.ContentType = "text/plain; charset=utf-8";
+        await http.Response.Body.WriteAsync(System.Text.Encoding.UTF8.GetBytes(text));
     }
 
     private static async Task DrainAsync(HttpContext http)

@@ -37,23 +37,16 @@ public sealed class RestateEndpointOptions
     public IList<string> IdentityKeys { get; } = new List<string>();
 
     /// <summary>
-    /// Serve HTTP/2 connections with DurableAgents' own HTTP/2 layer (on Kestrel's transport, or on reader threads with
-    /// <see cref="RestateWebHostBuilderExtensions.UseRestateTransport"/>, see <see cref="ReaderThreads"/>) instead of
-    /// Kestrel's HTTP/2 stack, on listeners set up with <see cref="RestateListenOptionsExtensions.UseRestateHttp2"/> (as
-    /// <see cref="RestateHost"/> does). On by default: it spends a fraction of the CPU per journal round trip (see
-    /// docs/performance-tuning.md). Set to false to fall back to Kestrel's HTTP/2 for the same listener.
+    /// The largest request body one <c>POST /invoke</c> may carry, in bytes (it streams the whole journal of an
+    /// invocation, then the results that arrive while it runs). Set per request through
+    /// <c>IHttpMaxRequestBodySizeFeature</c>, so it replaces Kestrel's global <c>MaxRequestBodySize</c> on this endpoint
+    /// only. A request whose <c>Content-Length</c> is larger gets a 413 before anything runs; a stream that grows past it
+    /// is ended by Kestrel. Default 128 MiB (four of restate-server's 32 MiB messages); null removes the limit.
     /// </summary>
-    public bool DirectHttp2 { get; set; } = true;
+    public long? MaxInvocationBodySize { get; set; } = DefaultMaxInvocationBodySize;
 
-    /// <summary>
-    /// With <see cref="DirectHttp2"/> and <see cref="RestateWebHostBuilderExtensions.UseRestateTransport"/> (as
-    /// <see cref="RestateHost"/> does): serve each h2c connection on a reader thread of its own, which runs the handler
-    /// step a frame completes (a watchdog moves reading elsewhere when handler code holds the thread over 20 ms). On by
-    /// default: at low concurrency it saves about three quarters of the context switches per journal round trip (see
-    /// docs/performance-tuning.md). Set to false to parse frames on Kestrel's transport threads and run handler code on
-    /// the thread pool only.
-    /// </summary>
-    public bool ReaderThreads { get; set; } = true;
+    /// <summary>The default of <see cref="MaxInvocationBodySize"/>: 128 MiB.</summary>
+    public const long DefaultMaxInvocationBodySize = 128L * 1024 * 1024;
 
     /// <summary>How long to wait for the server to close the request stream after the final message.</summary>
     public TimeSpan DrainTimeout { get; set; } = TimeSpan.FromSeconds(30);

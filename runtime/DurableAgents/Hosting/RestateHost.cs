@@ -31,38 +31,19 @@ public sealed class RestateHost : IAsyncDisposable
     public IServiceProvider Services => _app.Services;
 
     /// <summary>
-    /// Builds and starts an endpoint on 127.0.0.1:<paramref name="port"/> (0 = a free port). HTTP/2 cleartext
-    /// (bidi streaming, served by DurableAgents' HTTP/2 layer on reader threads of its own: <see cref="RestateListenOptionsExtensions.UseRestateHttp2"/>, <see cref="RestateWebHostBuilderExtensions.UseRestateTransport"/>) by default; <paramref name="http1"/> serves HTTP/1.1 (register with <c>use_http_11</c>).
+    /// Builds and starts an endpoint on 127.0.0.1:<paramref name="port"/> (0 = a free port) on Kestrel, with the limits
+    /// of <see cref="RestateKestrelExtensions.ConfigureRestateKestrel"/> (adjust them with <paramref name="kestrel"/>).
+    /// HTTP/2 cleartext (h2c, bidi streaming) by default; <paramref name="http1"/> serves HTTP/1.1 request-response
+    /// instead (register with <c>use_http_11</c>).
     /// </summary>
     public static async Task<RestateHost> StartAsync(int port, Action<RestateEndpointOptions> configure, bool http1 = false,
-        Action<IServiceCollection>? services = null, LogLevel minimumLogLevel = LogLevel.Warning, CancellationToken cancellationToken = default)
+        Action<IServiceCollection>? services = null, LogLevel minimumLogLevel = LogLevel.Warning, CancellationToken cancellationToken = default,
+        Action<RestateKestrelOptions>? kestrel = null)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.SetMinimumLevel(minimumLogLevel);
-        if (!http1)
-        {
-            // h2c connections get reader threads of their own (UseRestateTransport); frames of other HTTP/2 connections
-            // (TLS) are parsed on the receiving thread: see UseRestateHttp2.
-            builder.WebHost.UseSockets(o => o.UnsafePreferInlineScheduling = true);
-            builder.WebHost.UseRestateTransport();
-        }
-
-        builder.WebHost.ConfigureKestrel(k =>
-        {
-            k.Listen(IPAddress.Loopback, port, lo =>
-            {
-                lo.Protocols = http1 ? HttpProtocols.Http1 : HttpProtocols.Http2;
-                if (!http1)
-                {
-                    lo.UseRestateHttp2();
-                }
-            });
-            k.Limits.MaxRequestBodySize = null;
-            k.Limits.Http2.InitialConnectionWindowSize = 4 * 1024 * 1024;
-            k.Limits.Http2.InitialStreamWindowSize = 1024 * 1024;
-            k.Limits.Http2.MaxStreamsPerConnection = 10_000;
-            k.Limits.MinRequestBodyDataRate = null;
-        });
+        builder.WebHost.ConfigureRestateKestrel(kestrel);
+        builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, port, lo => lo.Protocols = http1 ? HttpProtocols.Http1 : HttpProtocols.Http2));
         builder.Services.AddRestate(configure);
         services?.Invoke(builder.Services);
         var app = builder.Build();
