@@ -13,7 +13,7 @@ namespace DurableAgents.Benchmarks;
 
 /// <summary>
 /// One live invocation of a handler with <see cref="Steps"/> sequential RunAsync steps (the e2e "10 steps" handler),
-/// through the endpoint's path (<c>InvocationRunner</c> over pipes) against an in-process fake Restate that answers
+/// through the endpoint's path (<c>InvocationTransport</c> over pipes) against an in-process fake Restate that answers
 /// every ProposeRunCompletion with its RunCompletion, as restate-server does in bidi mode. No HTTP/2 and no server:
 /// this is the SDK's own cost per invocation and per step.
 /// </summary>
@@ -42,7 +42,7 @@ public class ProcessingBenchmarks
         var input = new Pipe();
         var output = new Pipe();
         await input.Writer.WriteAsync(_start);
-        var runner = InvocationRunner.RunAsync(input.Reader, output.Writer, _service, _handler, _options.JsonOptions, EmptyServices.Instance,
+        var runner = InvocationTransport.RunAsync(input.Reader, output.Writer, _service, _handler, _options.JsonOptions, EmptyServices.Instance,
             TimeSpan.FromSeconds(5), null, CancellationToken.None);
         var frames = await FakeRestateAsync(output.Reader, input.Writer);
         var outcome = await runner;

@@ -32,7 +32,7 @@ public static class JournalHarness
 
         using var cts = new CancellationTokenSource(timeout ?? TimeSpan.FromSeconds(30));
         var collect = ReadAllAsync(output.Reader, cts.Token);
-        var outcome = await InvocationRunner.RunAsync(input.Reader, output.Writer, service, definition, options.JsonOptions,
+        var outcome = await InvocationTransport.RunAsync(input.Reader, output.Writer, service, definition, options.JsonOptions,
             services ?? EmptyServices.Instance, TimeSpan.FromSeconds(5), null, cts.Token).ConfigureAwait(false);
         await output.Writer.CompleteAsync().ConfigureAwait(false);
         var bytes = await collect.ConfigureAwait(false);

@@ -20,6 +20,7 @@ public sealed class RestateEndpoint
 
     private readonly RestateEndpointOptions _options;
     private readonly ILogger _logger;
+    private readonly ILogSink _logSink;
     private readonly RequestIdentityVerifier? _identity;
 
     public RestateEndpoint(IOptions<RestateEndpointOptions> options, ILogger<RestateEndpoint>? logger = null)
@@ -31,6 +32,7 @@ public sealed class RestateEndpoint
     {
         _options = options;
         _logger = logger ?? NullLogger.Instance;
+        _logSink = new LoggerSink(_logger);
         _identity = options.IdentityKeys.Count > 0 ? new RequestIdentityVerifier(options.IdentityKeys) : null;
     }
 
@@ -117,12 +119,9 @@ public sealed class RestateEndpoint
         http.Response.Headers["x-restate-server"] = ServerHeader;
         await http.Response.StartAsync(http.RequestAborted);
 
-        await RunInvocationAsync(http.Request.BodyReader, http.Response.BodyWriter, service, handler, http.RequestServices, http.RequestAborted);
+        await InvocationTransport.RunAsync(http.Request.BodyReader, http.Response.BodyWriter, service, handler, _options.JsonOptions, http.RequestServices,
+            _options.DrainTimeout, _logSink, http.RequestAborted);
     }
-
-    internal Task<InvocationOutcome> RunInvocationAsync(System.IO.Pipelines.PipeReader input, System.IO.Pipelines.PipeWriter output, ServiceDefinition service,
-        HandlerDefinition handler, IServiceProvider services, CancellationToken cancellationToken)
-        => InvocationRunner.RunAsync(input, output, service, handler, _options.JsonOptions, services, _options.DrainTimeout, new LoggerSink(_logger), cancellationToken);
 
     private async ValueTask<bool> AuthorizeAsync(HttpContext http)
     {

@@ -17,7 +17,7 @@ public sealed class RawHttp2Client : IAsyncDisposable
     public const byte Data = 0x0, Headers = 0x1, RstStream = 0x3, Settings = 0x4, Ping = 0x6, GoAway = 0x7, WindowUpdate = 0x8, Continuation = 0x9;
     public const byte EndStream = 0x1, Ack = 0x1, EndHeaders = 0x4;
     public const ushort SettingsMaxConcurrentStreams = 0x3, SettingsInitialWindowSize = 0x4;
-    public const uint RefusedStream = 0x7, Cancel = 0x8;
+    public const uint FlowControlError = 0x3, RefusedStream = 0x7, Cancel = 0x8;
 
     public static readonly byte[] Preface = "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n"u8.ToArray();
 
@@ -27,6 +27,7 @@ public sealed class RawHttp2Client : IAsyncDisposable
     private readonly Channel<Frame> _frames = Channel.CreateUnbounded<Frame>();
     private readonly TaskCompletionSource<TimeSpan> _closed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly SemaphoreSlim _writeLock = new(1, 1);
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<int, long> _credits = new();
     private Task? _reader;
 
     private RawHttp2Client(TcpClient tcp)
@@ -41,6 +42,9 @@ public sealed class RawHttp2Client : IAsyncDisposable
 
     /// <summary>The GOAWAY the server sent (error code), if any.</summary>
     public uint? GoAwayError { get; private set; }
+
+    /// <summary>The sum of the WINDOW_UPDATE increments the server sent for a stream (0 = the connection) so far.</summary>
+    public long WindowCredit(int streamId) => _credits.TryGetValue(streamId, out var credit) ? credit : 0;
 
     /// <summary>Time since the client connected.</summary>
     public TimeSpan Elapsed => _clock.Elapsed;
@@ -227,6 +231,11 @@ public sealed class RawHttp2Client : IAsyncDisposable
                 if (frame.Type == GoAway && frame.Payload.Length >= 8)
                 {
                     GoAwayError = BinaryPrimitives.ReadUInt32BigEndian(frame.Payload.AsSpan(4));
+                }
+                else if (frame.Type == WindowUpdate && frame.Payload.Length == 4)
+                {
+                    var increment = BinaryPrimitives.ReadUInt32BigEndian(frame.Payload) & int.MaxValue;
+                    _credits.AddOrUpdate(frame.StreamId, increment, (_, sum) => sum + increment);
                 }
 
                 _frames.Writer.TryWrite(frame);

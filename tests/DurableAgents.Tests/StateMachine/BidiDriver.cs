@@ -12,7 +12,7 @@ namespace DurableAgents.Tests.StateMachine;
 /// <summary>
 /// Drives one invocation attempt in bidirectional mode over two pipes: initial frames in, then more frames while the
 /// handler runs, the input closed when the test says so, and the decoded output read message by message.
-/// This is the only file of the state-machine suites that touches the runtime's internals (<see cref="InvocationRunner"/>):
+/// This is the only file of the state-machine suites that touches the runtime's internals (<see cref="InvocationTransport"/>):
 /// re-point <see cref="Start(ServiceDefinition, string, ReadOnlyMemory{byte})"/> at another state machine and every
 /// interleaved test follows.
 /// </summary>
@@ -56,7 +56,7 @@ internal sealed class BidiDriver : IAsyncDisposable
         {
             try
             {
-                return await InvocationRunner.RunAsync(driver._input.Reader, driver._output.Writer, service, definition, options.JsonOptions,
+                return await InvocationTransport.RunAsync(driver._input.Reader, driver._output.Writer, service, definition, options.JsonOptions,
                     NoServices.Instance, TimeSpan.FromSeconds(10), null, driver._cts.Token);
             }
             finally

@@ -48,7 +48,7 @@ public sealed class ReaderIndependenceTests
         await WriteAsync(input.Writer, MessageType.InputCommand, new InputCommandMessage { Value = new Value { Content = ByteString.CopyFromUtf8("\"x\"") } });
 
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(25));
-        var run = InvocationRunner.RunAsync(input.Reader, output.Writer, service, service.FindHandler("run")!, options.JsonOptions,
+        var run = InvocationTransport.RunAsync(input.Reader, output.Writer, service, service.FindHandler("run")!, options.JsonOptions,
             new EmptyServiceProvider(), TimeSpan.FromSeconds(1), null, cts.Token);
 
         // Answer the first proposal as restate-server would, then send CANCEL while the second closure spins.
