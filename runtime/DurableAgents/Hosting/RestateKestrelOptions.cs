@@ -1,3 +1,5 @@
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+
 namespace DurableAgents.Hosting;
 
 /// <summary>
@@ -8,6 +10,16 @@ namespace DurableAgents.Hosting;
 /// </summary>
 public sealed class RestateKestrelOptions
 {
+    /// <summary>
+    /// The protocols of every listener whose own configuration does not set them (endpoints from <c>--urls</c>,
+    /// <c>ASPNETCORE_URLS</c> or <c>ListenLocalhost(port)</c> without a callback). Default
+    /// <see cref="HttpProtocols.Http2"/>: Restate calls an <c>http://</c> deployment with HTTP/2 prior knowledge (h2c),
+    /// which a cleartext <c>Http1AndHttp2</c> listener (Kestrel's default) cannot serve: it falls back to HTTP/1.1 and
+    /// logs "HTTP/2 is not enabled". Set <see cref="HttpProtocols.Http1"/> (here or on one listener) only for a
+    /// deployment registered with <c>use_http_11</c>; <c>null</c> leaves Kestrel's default.
+    /// </summary>
+    public HttpProtocols? Protocols { get; set; } = HttpProtocols.Http2;
+
     /// <summary>
     /// HTTP/2 <c>SETTINGS_MAX_CONCURRENT_STREAMS</c>: Restate multiplexes many invocations over few connections, so
     /// Kestrel's 100 would cap a deployment's concurrency per connection. Default 256 (twice the concurrency 128 that

@@ -27,11 +27,22 @@ internal sealed class RestateKestrelSetup(RestateKestrelOptions options) : IConf
         limits.MaxRequestHeaderCount = o.MaxRequestHeaderCount;
         limits.KeepAliveTimeout = o.KeepAliveTimeout;
         limits.RequestHeadersTimeout = o.RequestHeadersTimeout;
-        if (o.ConnectionGuard)
+        // Kestrel keeps one endpoint-defaults callback, run for every listener before the listener's own configuration
+        // (so a listener that sets Protocols, or UseHttps, wins). On TLS listeners the guard sees encrypted bytes and
+        // steps aside; use UseRestateConnectionGuard after UseHttps there.
+        var protocols = o.Protocols;
+        var guard = o.ConnectionGuard;
+        kestrel.ConfigureEndpointDefaults(listen =>
         {
-            // Endpoint defaults run first for every listener, before its own configuration (e.g. UseHttps): on TLS
-            // listeners the guard sees encrypted bytes and steps aside; use UseRestateConnectionGuard after UseHttps there.
-            kestrel.ConfigureEndpointDefaults(listen => listen.UseRestateConnectionGuard(o));
-        }
+            if (protocols is { } p)
+            {
+                listen.Protocols = p;
+            }
+
+            if (guard)
+            {
+                listen.UseRestateConnectionGuard(o);
+            }
+        });
     }
 }

@@ -43,6 +43,40 @@ public sealed class KestrelHostingTests
         }
     }
 
+    [TestCase(null, "2.0")]
+    [TestCase(HttpProtocols.Http1, "1.1")]
+    public async Task A_urls_endpoint_speaks_the_protocol_of_RestateKestrelOptions(HttpProtocols? protocols, string expected)
+    {
+        // An endpoint from --urls (no listener code in the app): ConfigureRestateKestrel's endpoint default applies.
+        var port = RestateServer.FreePorts(1)[0];
+        var builder = Microsoft.AspNetCore.Builder.WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
+        builder.WebHost.ConfigureRestateKestrel(o => o.Protocols = protocols ?? o.Protocols);
+        builder.Services.AddRestate(o => o.Bind(Service("Proto", Handler<string, string>("echo", (_, s) => Task.FromResult(s)))));
+        await using var app = builder.Build();
+        app.MapRestate();
+        await app.StartAsync();
+
+        using var http = new HttpClient
+        {
+            DefaultRequestVersion = Version.Parse(expected),
+            DefaultVersionPolicy = HttpVersionPolicy.RequestVersionExact,
+        };
+        using var response = await http.GetAsync($"http://127.0.0.1:{port}/discover");
+        Assert.That(response.Version, Is.EqualTo(Version.Parse(expected)));
+        Assert.That(await response.Content.ReadAsStringAsync(), Does.Contain("\"Proto\""));
+
+        // The other protocol is refused: h2c prior knowledge on an HTTP/1.1 listener, HTTP/1.1 on an Http2-only one.
+        using var other = new HttpClient
+        {
+            DefaultRequestVersion = expected == "2.0" ? System.Net.HttpVersion.Version11 : System.Net.HttpVersion.Version20,
+            DefaultVersionPolicy = HttpVersionPolicy.RequestVersionExact,
+            Timeout = TimeSpan.FromSeconds(10),
+        };
+        Assert.That(async () => (await other.GetAsync($"http://127.0.0.1:{port}/discover")).EnsureSuccessStatusCode(), Throws.InstanceOf<HttpRequestException>());
+        await app.StopAsync();
+    }
+
     [Test]
     public async Task An_invocation_body_over_MaxInvocationBodySize_gets_a_413()
     {

@@ -10,7 +10,8 @@ namespace DurableAgents.Tests.Packaging;
 /// The install path of the README: <c>dotnet pack</c> of DurableAgents and DurableAgents.Testing into a folder feed, the
 /// package contents and metadata, then a fresh <c>dotnet new web</c> app with a NuGet.config (the folder plus nuget.org),
 /// <c>dotnet add package DurableAgents</c>, the files of the README's "Install" section, a build with warnings as errors
-/// and the app's <c>/discover</c> listing the service and the agent. The packages get a version of their own per run, so
+/// and the app run as the README says: <c>/discover</c> over h2c, both handlers called through a real restate-server, no
+/// warning in its log. The packages get a version of their own per run, so
 /// restore can never take a stale copy from the global packages folder (which is cleaned afterwards).
 /// </summary>
 [TestFixture]
@@ -24,6 +25,9 @@ public sealed class PackageTests
 #endif
 
     private static readonly TimeSpan CliTimeout = TimeSpan.FromMinutes(5);
+
+    /// <summary>What a release build passes as <c>-p:RepositoryUrl</c> (the packages have no built-in default).</summary>
+    private const string ReleaseRepositoryUrl = "https://git.example.test/durableagents.git";
 
     private string _root = null!;
     private string _work = null!;
@@ -42,7 +46,7 @@ public sealed class PackageTests
         {
             // --no-build: the test run has built these projects already (the test project references them).
             var pack = await DotnetCli.RunAsync(_root, CliTimeout, "pack", project, "-c", Configuration, "--no-build", "-o", _feed,
-                "-p:PackageVersion=" + _version, "-nologo");
+                "-p:PackageVersion=" + _version, "-p:RepositoryUrl=" + ReleaseRepositoryUrl, "-nologo");
             Assert.That(pack.ExitCode, Is.EqualTo(0), $"dotnet pack {project}: {pack}");
         }
     }
@@ -103,7 +107,8 @@ public sealed class PackageTests
             Assert.That(license?.Value, Is.EqualTo("MIT"));
             Assert.That(metadata.Element(ns + "readme")?.Value, Is.EqualTo("README.md"));
             Assert.That(repository?.Attribute("type")?.Value, Is.EqualTo("git"));
-            Assert.That(repository?.Attribute("url")?.Value, Does.StartWith("https://"));
+            Assert.That(repository?.Attribute("url")?.Value, Is.EqualTo(ReleaseRepositoryUrl));
+            Assert.That(metadata.Element(ns + "projectUrl")?.Value, Is.EqualTo(ReleaseRepositoryUrl));
             Assert.That(repository?.Attribute("commit")?.Value, Does.Match("^[0-9a-f]{40}$"), "SourceLink stamps the commit");
             Assert.That(metadata.Element(ns + "description")?.Value, Is.Not.Empty);
             var dependencies = metadata.Descendants(ns + "dependency").Select(d => d.Attribute("id")!.Value).ToList();
@@ -167,9 +172,11 @@ public sealed class PackageTests
         Assert.That(build.ExitCode, Is.EqualTo(0), build.ToString());
         Assert.That(build.Output, Does.Contain(" 0 Warning(s)"), build.ToString());
 
-        // The generator ran in the consumer: the app lists both the service and the agent in its discovery manifest.
+        // Run the app as the README says (--urls, no Kestrel code of its own), register it with a real restate-server
+        // (HTTP/2, the default for http:// deployments) and call both handlers through the ingress.
         var port = RestateServer.FreePorts(1)[0];
         var dll = Path.Combine(app, "bin", "Release", "net10.0", "WeatherApp.dll");
+        var log = new System.Collections.Concurrent.ConcurrentQueue<string>();
         using var process = Process.Start(new ProcessStartInfo("dotnet")
         {
             ArgumentList = { dll, "--urls", $"http://127.0.0.1:{port}" },
@@ -177,22 +184,51 @@ public sealed class PackageTests
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
+            Environment = { ["Logging__Console__FormatterName"] = "simple", ["DOTNET_NOLOGO"] = "1" },
         })!;
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
+        process.OutputDataReceived += (_, e) => { if (e.Data is not null) { log.Enqueue(e.Data); } };
+        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) { log.Enqueue(e.Data); } };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         try
         {
-            using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
-            var manifest = await GetWithRetriesAsync(http, new Uri($"http://127.0.0.1:{port}/discover"), process);
+            // HTTP/2 prior knowledge, as Restate connects: a listener that fell back to HTTP/1.1 fails here.
+            using var h2c = new HttpClient
+            {
+                Timeout = TimeSpan.FromSeconds(10),
+                DefaultRequestVersion = System.Net.HttpVersion.Version20,
+                DefaultVersionPolicy = HttpVersionPolicy.RequestVersionExact,
+            };
+            var manifest = await GetWithRetriesAsync(h2c, new Uri($"http://127.0.0.1:{port}/discover"), process);
             Assert.That(manifest, Does.Contain("\"GreeterService\"").And.Contain("\"WeatherAgent\""), manifest);
+
+            await using var restate = await RestateServer.StartAsync();
+            await restate.RegisterAsync(new Uri($"http://127.0.0.1:{port}"));
+            using var ingress = new HttpClient { BaseAddress = restate.IngressUri, Timeout = TimeSpan.FromSeconds(60) };
+            var greeting = await PostJsonAsync(ingress, "GreeterService/greet", """{"name":"Ada"}""");
+            Assert.That(greeting, Does.Contain("Hello, Ada!"), greeting);
+            var answer = await PostJsonAsync(ingress, "WeatherAgent/run", "\"What is the weather in Paris?\"");
+            Assert.That(answer, Does.Contain("Paris").And.Contain("sunny"), answer);
         }
         finally
         {
             process.Kill(entireProcessTree: true);
             await process.WaitForExitAsync();
         }
+
+        var lines = log.ToArray();
+        var warnings = lines.Where(l => l.StartsWith("warn:", StringComparison.Ordinal) || l.StartsWith("fail:", StringComparison.Ordinal)
+            || l.StartsWith("crit:", StringComparison.Ordinal) || l.Contains("HTTP/2 is not enabled", StringComparison.Ordinal)).ToArray();
+        Assert.That(warnings, Is.Empty, "the README app logged warnings:\n" + string.Join("\n", lines));
+    }
+
+    private static async Task<string> PostJsonAsync(HttpClient http, string path, string json)
+    {
+        using var content = new StringContent(json, System.Text.Encoding.UTF8, "application/json");
+        using var response = await http.PostAsync(path, content);
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.That((int)response.StatusCode, Is.EqualTo(200), $"POST {path}: {body}");
+        return body;
     }
 
     [Test]
