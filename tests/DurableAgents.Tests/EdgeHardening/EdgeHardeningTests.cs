@@ -124,17 +124,31 @@ public sealed class EdgeHardeningTests
     {
         await using var attacker = await RawHttp2Client.ConnectAsync(Port);
         var block = RawHttp2Client.RequestBlock("POST", "/invoke/Edge/echo", RestateEndpoint.InvocationContentTypeV6, ("x-big", new string('a', 64 * 1024)));
-        await SendHeaderBlockAsync(attacker, 1, block);
+        // Kestrel may refuse after the first frame and reset the connection while the CONTINUATION frames are still
+        // being written: a failed write is the connection closing on us, which is a refusal too.
+        var writeFailed = false;
+        try
+        {
+            await SendHeaderBlockAsync(attacker, 1, block);
+        }
+        catch (IOException)
+        {
+            writeFailed = true;
+        }
+
         var refusal = await attacker.NextFrameAsync(f => f.Type is RawHttp2Client.GoAway or RawHttp2Client.RstStream or RawHttp2Client.Headers, TimeSpan.FromSeconds(5));
-        var ended = refusal?.Type != RawHttp2Client.Headers || await attacker.EndsWithinAsync(TimeSpan.FromSeconds(1));
-        Report($"64 KiB header field: {Describe(refusal)} at {attacker.Elapsed.TotalMilliseconds:F0} ms");
-        Assert.That(refusal, Is.Not.Null, "no GOAWAY, RST_STREAM or response within 5 s");
-        if (refusal!.Type == RawHttp2Client.Headers)
+        var ended = refusal is null or { Type: RawHttp2Client.GoAway } && await attacker.EndsWithinAsync(TimeSpan.FromSeconds(5));
+        Report($"64 KiB header field: {Describe(refusal)}{(writeFailed ? " (the server reset the connection during the send)" : "")}, connection ended: {ended} at {attacker.Elapsed.TotalMilliseconds:F0} ms");
+        Assert.That(refusal is not null || ended, Is.True, "no GOAWAY, RST_STREAM, response or close within 5 s");
+        if (refusal?.Type == RawHttp2Client.Headers)
         {
             Assert.That(refusal.Payload[0], Is.Not.EqualTo(0x88), "the oversized request got a 200");
         }
+        else
+        {
+            Assert.That(ended || refusal?.Type == RawHttp2Client.RstStream, Is.True, "a GOAWAY that did not end the connection");
+        }
 
-        Assert.That(ended || refusal.Type == RawHttp2Client.Headers, Is.True);
         await AssertServiceHealthyAsync("oversized header list");
     }
 
