@@ -4,7 +4,8 @@ namespace DurableAgents.AnalyzerBench;
 
 /// <summary>
 /// A large synthetic project: N durable classes (services, objects, workflows and agents in rotation), each with
-/// handlers that call helpers (some transitively, some only from steps), plus plain classes. About one handler in
+/// handlers that call helpers (some transitively, some only from steps), injected interfaces with I/O
+/// implementations, helpers that forward a lambda into a step, method groups, plus plain classes. About one handler in
 /// five has a determinism finding, so the analyzers do real work on both the clean and the reporting paths.
 /// </summary>
 internal static class SyntheticProject
@@ -31,12 +32,16 @@ internal static class SyntheticProject
         switch (i % 4)
         {
             case 0:
-                sb.AppendLine($"[Service] public partial class Service{i}");
+                sb.AppendLine($"[Service] public partial class Service{i}(IStore{i} store)");
                 sb.AppendLine("{");
                 sb.AppendLine($"    [Handler] public async Task<Reply{i}> Handle(IContext ctx, Request{i} request)");
                 sb.AppendLine("    {");
                 sb.AppendLine($"        var total = await ctx.RunAsync(\"load\", ct => Task.FromResult(Helper{i}.LoadInStep(request.Count)));");
                 sb.AppendLine($"        var text = Helper{i}.Format(request.Name, total);");
+                sb.AppendLine($"        var stamp = await Steps{i}.Journaled(ctx, \"stamp\", () => DateTime.UtcNow.Ticks);");
+                sb.AppendLine($"        var evens = request.Tags.Select(t => t.Length).Where(Helper{i}.IsEven).Count();");
+                sb.AppendLine(i % 20 == 4 ? "        text += store.Load(request.Name);" : "        text += await ctx.RunAsync(\"read\", ct => Task.FromResult(store.Load(request.Name)));");
+                sb.AppendLine("        text += stamp + evens;");
                 sb.AppendLine("        var now = await ctx.NowAsync();");
                 sb.AppendLine($"        foreach (var tag in request.Tags.OrderBy(t => t, StringComparer.Ordinal)) {{ text += await ctx.RunAsync(\"tag\", ct => Task.FromResult(tag)); }}");
                 sb.AppendLine(i % 20 == 0 ? "        text += DateTime.UtcNow.ToString();" : "        text += now.ToString();");
@@ -66,7 +71,7 @@ internal static class SyntheticProject
                 sb.AppendLine($"        await ctx.RunAsync(\"send\", ct => Task.FromResult(Helper{i}.LoadInStep(email.Length)));");
                 sb.AppendLine("        var a = ctx.RunAsync(\"a\", ct => Task.FromResult(1)); var b = ctx.RunAsync(\"b\", ct => Task.FromResult(2));");
                 sb.AppendLine("        await ctx.WhenAll(a, b);");
-                sb.AppendLine(i % 20 == 2 ? "        await Task.WhenAll(a.AsTask(), b.AsTask());" : "        await a;");
+                sb.AppendLine(i % 20 == 2 ? "        await Task.WhenAny(a.AsTask(), b.AsTask());" : "        await Task.WhenAll(a.AsTask(), b.AsTask());");
                 sb.AppendLine($"        return code + Helper{i}.Format(email, await a + await b);");
                 sb.AppendLine("    }");
                 sb.AppendLine("    [SharedHandler] public Task<string> Status(ISharedWorkflowContext ctx) => Task.FromResult(ctx.Key);");
@@ -102,6 +107,16 @@ internal static class SyntheticProject
             ? "    public static void Audit(int delta) => Console.WriteLine($\"{delta} at {DateTimeOffset.Now}\");"
             : "    public static void Audit(int delta) => Console.WriteLine(delta);");
         sb.AppendLine("    public static IEnumerable<int> Evens(IEnumerable<int> xs) => xs.Where(x => x % 2 == 0).Select(x => Square(x));");
+        sb.AppendLine("    public static bool IsEven(int x) => x % 2 == 0;");
+        sb.AppendLine("    public static readonly IReadOnlyList<string> Names = new[] { \"a\", \"b\" };");
+        sb.AppendLine("}");
+        sb.AppendLine($"public interface IStore{i} {{ string Load(string key); }}");
+        sb.AppendLine($"public sealed class FileStore{i} : IStore{i} {{ public string Load(string key) => System.IO.File.ReadAllText(key); }}");
+        sb.AppendLine($"public static class Steps{i}");
+        sb.AppendLine("{");
+        sb.AppendLine("    // Forwards the body into a step: the clock read inside the caller's lambda is journaled.");
+        sb.AppendLine("    public static async System.Threading.Tasks.Task<long> Journaled(DurableAgents.IContext ctx, string name, Func<long> body)");
+        sb.AppendLine("        => await ctx.RunAsync(name, ct => System.Threading.Tasks.Task.FromResult(body()));");
         sb.AppendLine("}");
         sb.AppendLine($"public sealed class Plain{i}");
         sb.AppendLine("{");
