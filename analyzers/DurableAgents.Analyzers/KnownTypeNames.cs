@@ -16,6 +16,7 @@ public static class KnownTypeNames
     public const string SharedHandlerAttribute = "DurableAgents.SharedHandlerAttribute";
     public const string DurableToolAttribute = "DurableAgents.DurableToolAttribute";
     public const string DeterministicAttribute = "DurableAgents.DeterministicAttribute";
+    public const string IConfigureDurableAgent = "DurableAgents.Agents.IConfigureDurableAgent";
     public const string RunsInDurableStepAttribute = "DurableAgents.RunsInDurableStepAttribute";
     public const string AgentInstructionsAttribute = "DurableAgents.Agents.AgentInstructionsAttribute";
 

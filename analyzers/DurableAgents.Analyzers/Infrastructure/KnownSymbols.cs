@@ -34,6 +34,7 @@ internal sealed class KnownSymbols
         SharedHandlerAttribute = Get(compilation, KnownTypeNames.SharedHandlerAttribute);
         DurableToolAttribute = Get(compilation, KnownTypeNames.DurableToolAttribute);
         DeterministicAttribute = Get(compilation, KnownTypeNames.DeterministicAttribute);
+        IConfigureDurableAgent = Get(compilation, KnownTypeNames.IConfigureDurableAgent);
         RunsInDurableStepAttribute = Get(compilation, KnownTypeNames.RunsInDurableStepAttribute);
         IContext = Get(compilation, KnownTypeNames.IContext)!;
         ISharedObjectContext = Get(compilation, KnownTypeNames.ISharedObjectContext);
@@ -66,6 +67,7 @@ internal sealed class KnownSymbols
     public INamedTypeSymbol? SharedHandlerAttribute { get; }
     public INamedTypeSymbol? DurableToolAttribute { get; }
     public INamedTypeSymbol? DeterministicAttribute { get; }
+    public INamedTypeSymbol? IConfigureDurableAgent { get; }
     public INamedTypeSymbol? RunsInDurableStepAttribute { get; }
     public INamedTypeSymbol IContext { get; }
     public INamedTypeSymbol? ISharedObjectContext { get; }
@@ -225,14 +227,15 @@ internal sealed class KnownSymbols
     }
 
     /// <summary>
-    /// A durable entry point: a <c>[Handler]</c>/<c>[SharedHandler]</c> method of a durable class, or a non-private,
-    /// non-tool instance method or property getter of a <c>[DurableAgent]</c> class (the generated <c>run</c> handler
-    /// reads the agent's instructions and options from them). Private agent members are helpers: they are checked only
-    /// when an entry point reaches them.
+    /// A durable entry point: a <c>[Handler]</c>/<c>[SharedHandler]</c> method of a durable class; of a
+    /// <c>[DurableAgent]</c> class, what runs on every attempt of its <c>run</c> handler: the
+    /// <c>IConfigureDurableAgent</c> implementation, and non-private instance property getters. Other agent methods
+    /// (helpers, whatever their accessibility) are checked only when an entry point reaches them outside a step, so a
+    /// helper that only tools call is not durable code.
     /// </summary>
     public bool IsEntryPoint(IMethodSymbol method)
     {
-        if (method.MethodKind is not (MethodKind.Ordinary or MethodKind.PropertyGet))
+        if (method.MethodKind is not (MethodKind.Ordinary or MethodKind.PropertyGet or MethodKind.ExplicitInterfaceImplementation))
         {
             return false;
         }
@@ -250,12 +253,41 @@ internal sealed class KnownSymbols
 
         if (kind is DurableKind.Agent or DurableKind.SessionAgent)
         {
-            if (method.IsStatic || method.IsOverride || method.DeclaredAccessibility == Accessibility.Private)
+            if (method.IsStatic)
             {
                 return false;
             }
 
-            return method.MethodKind == MethodKind.PropertyGet || !IsTool(method);
+            return method.MethodKind == MethodKind.PropertyGet
+                ? !method.IsOverride && method.DeclaredAccessibility != Accessibility.Private
+                : ImplementsConfigure(method);
+        }
+
+        return false;
+    }
+
+    /// <summary>The method implements a member of <c>IConfigureDurableAgent</c> (implicitly or explicitly).</summary>
+    private bool ImplementsConfigure(IMethodSymbol method)
+    {
+        if (IConfigureDurableAgent is null)
+        {
+            return false;
+        }
+
+        foreach (var explicitMember in method.ExplicitInterfaceImplementations)
+        {
+            if (Is(explicitMember.ContainingType, IConfigureDurableAgent))
+            {
+                return true;
+            }
+        }
+
+        foreach (var member in IConfigureDurableAgent.GetMembers())
+        {
+            if (member is IMethodSymbol && Is(method.ContainingType.FindImplementationForInterfaceMember(member), method))
+            {
+                return true;
+            }
         }
 
         return false;

@@ -330,6 +330,48 @@ public class DeterminismScopeTests
     }
 
     [Test]
+    public async Task AgentHelpersCalledOnlyFromToolsAreNotDurableCode()
+    {
+        // Whatever their accessibility, agent methods that only tools call run inside the tools' steps.
+        await VerifyCS.VerifyAsync("""
+            [DurableAgent]
+            public partial class Researcher
+            {
+                [DurableTool(Description = "The current time.")]
+                public Task<string> Now() => Task.FromResult(Stamp());
+
+                internal string Stamp() => DateTime.UtcNow.ToString("O");
+
+                public string Describe() => Guid.NewGuid().ToString();
+            }
+            """);
+    }
+
+    [Test]
+    public async Task AgentConfigureAndWhatItCallsAreDurableCode()
+    {
+        await VerifyCS.VerifyAsync("""
+            using DurableAgents.Agents;
+
+            [DurableAgent]
+            public partial class Researcher : IConfigureDurableAgent
+            {
+                public void Configure(DurableAgentOptions options) => options.MaxTurns = Turns();
+
+                internal int Turns() => {|#0:DateTime.UtcNow|}.Hour > 12 ? 4 : 8;
+            }
+
+            [DurableAgent]
+            public partial class Explicit : IConfigureDurableAgent
+            {
+                void IConfigureDurableAgent.Configure(DurableAgentOptions options) => options.MaxTurns = {|#1:DateTime.UtcNow|}.Second;
+            }
+            """,
+            Clock(0, "Researcher.Configure → Researcher.Turns"),
+            Clock(1, "Explicit.DurableAgents.Agents.IConfigureDurableAgent.Configure"));
+    }
+
+    [Test]
     public async Task DeterministicMethodsAreTrustedWithTheirCallees()
     {
         await VerifyCS.VerifyAsync("""
