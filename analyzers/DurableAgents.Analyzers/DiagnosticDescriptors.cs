@@ -162,9 +162,9 @@ public static class DiagnosticDescriptors
         RuleIds.TaskCombinatorOverDurableFutures,
         RuleCategories.Determinism,
         DiagnosticSeverity.Warning,
-        "Task.WhenAll/WhenAny over durable futures",
-        "{0} in {1} combines durable futures as tasks, so which one completed first is not journaled; use 'ctx.{2}(...)'",
-        "Task.WhenAny picks the first task to finish in this process, which can differ on replay. ctx.WhenAll and ctx.WhenAny are journaled combinators that resolve in journal order.");
+        "Task.WhenAny/WaitAny/WhenEach over durable futures",
+        "{0} in {1} picks the first of several durable futures by which task finishes first in this process, which is not journaled; use 'ctx.{2}(...)'",
+        "Task.WhenAny, Task.WaitAny and Task.WhenEach order tasks by when they finish in this process, which can differ on replay. ctx.WhenAny is a journaled combinator that resolves in journal order. Task.WhenAll is not reported: it waits for every task, so no decision depends on the order.");
 
     public static readonly DiagnosticDescriptor IoOutsideStep = Create(
         RuleIds.IoOutsideStep,

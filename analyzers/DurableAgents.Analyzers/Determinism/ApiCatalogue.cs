@@ -98,9 +98,11 @@ internal sealed class ApiCatalogue
         ("System.Threading.Tasks.ValueTask`1", "ConfigureAwait", ApiRule.ConfigureAwait),
         ("System.Threading.Tasks.TaskAsyncEnumerableExtensions", "ConfigureAwait", ApiRule.ConfigureAwait),
 
-        // Task combinators (only over durable futures, see Lookup)
-        ("System.Threading.Tasks.Task", "WhenAll", ApiRule.TaskCombinator),
+        // First-to-finish task combinators (only over durable futures, see Lookup). Task.WhenAll is replay-safe: it waits
+        // for every task, so nothing depends on the order they finish in.
         ("System.Threading.Tasks.Task", "WhenAny", ApiRule.TaskCombinator),
+        ("System.Threading.Tasks.Task", "WaitAny", ApiRule.TaskCombinator),
+        ("System.Threading.Tasks.Task", "WhenEach", ApiRule.TaskCombinator),
 
         // I/O
         ("System.Net.Http.HttpClient", AnyMethod, ApiRule.Io),
@@ -203,10 +205,12 @@ internal sealed class ApiCatalogue
     private readonly KnownSymbols _known;
     private readonly INamedTypeSymbol? _string;
     private readonly System.Collections.Concurrent.ConcurrentDictionary<ISymbol, bool> _wrappers = new(SymbolEqualityComparer.Default);
+    private readonly DurableTaskSources _durableTasks;
 
     public ApiCatalogue(Compilation compilation, KnownSymbols known)
     {
         _known = known;
+        _durableTasks = new DurableTaskSources(known);
         _string = compilation.GetSpecialType(SpecialType.System_String);
         foreach (var (typeName, member, rule) in Entries)
         {
@@ -268,7 +272,7 @@ internal sealed class ApiCatalogue
 
                 break;
             case ApiRule.TaskCombinator:
-                if (!HasDurableFutureArgument(operation))
+                if (!_durableTasks.HasDurableTaskArgument(operation))
                 {
                     return null;
                 }
@@ -462,41 +466,6 @@ internal sealed class ApiCatalogue
         }
 
         return false;
-    }
-
-    private bool HasDurableFutureArgument(IOperation operation)
-    {
-        if (operation is not IInvocationOperation invocation)
-        {
-            return false;
-        }
-
-        // params Task[], params ReadOnlySpan<Task> and collection expressions all end up as descendants of the argument.
-        foreach (var argument in invocation.Arguments)
-        {
-            foreach (var value in argument.Value.DescendantsAndSelf())
-            {
-                if (value is IAnonymousFunctionOperation)
-                {
-                    break;
-                }
-
-                if (IsDurableFutureAsTask(value))
-                {
-                    return true;
-                }
-            }
-        }
-
-        return false;
-    }
-
-    /// <summary><c>future.AsTask()</c> (possibly converted) where <c>future</c> is a durable future.</summary>
-    internal bool IsDurableFutureAsTask(IOperation value)
-    {
-        value = OperationHelpers.WalkDownConversion(value);
-        return value is IInvocationOperation { TargetMethod.Name: "AsTask", Instance: { } instance }
-            && _known.IsDurableAwaitable(instance.Type);
     }
 
     /// <summary>

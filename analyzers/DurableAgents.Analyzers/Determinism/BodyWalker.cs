@@ -363,7 +363,7 @@ internal sealed class BodyWalker
             return; // TimeProvider.System.GetUtcNow(): one finding, at the outer call
         }
 
-        string? extra = found.Rule == ApiRule.TaskCombinator ? (operation as IInvocationOperation)?.TargetMethod.Name : null;
+        string? extra = found.Rule == ApiRule.TaskCombinator ? "WhenAny" : null; // the journaled combinator to use
         node.Violations.Add(new Violation(descriptor, location, found.Display, extra));
     }
 
