@@ -182,12 +182,13 @@ public class DeterminismApiTests
                 [Handler]
                 public Task<int> Run(IContext ctx)
                 {
-                    Config.Limit = 4;
+                    {|#1:Config.Limit|} = 4;
                     return Task.FromResult({|#0:Config.Limit|} + Config.Fixed + Config.Constant);
                 }
             }
             """,
-            VerifyCS.Diagnostic(RuleIds.MutableStaticRead).WithLocation(0).WithArguments("Config.Limit", "Svc.Run"));
+            VerifyCS.Diagnostic(RuleIds.MutableStaticRead).WithLocation(0).WithArguments("Config.Limit", "Svc.Run", "a mutable static field"),
+            VerifyCS.Diagnostic(RuleIds.StaticStateWrite).WithLocation(1).WithArguments("Config.Limit", "Svc.Run", "assignment"));
     }
 
     [Test]
