@@ -162,9 +162,9 @@ public static class DiagnosticDescriptors
         RuleIds.TaskCombinatorOverDurableFutures,
         RuleCategories.Determinism,
         DiagnosticSeverity.Warning,
-        "Task.WhenAll/WhenAny over durable futures",
-        "{0} in {1} combines durable futures as tasks, so which one completed first is not journaled; use 'ctx.{2}(...)'",
-        "Task.WhenAny picks the first task to finish in this process, which can differ on replay. ctx.WhenAll and ctx.WhenAny are journaled combinators that resolve in journal order.");
+        "Task.WhenAny/WaitAny/WhenEach over durable futures",
+        "{0} in {1} picks the first of several durable futures by which task finishes first in this process, which is not journaled; use 'ctx.{2}(...)'",
+        "Task.WhenAny, Task.WaitAny and Task.WhenEach order tasks by when they finish in this process, which can differ on replay. ctx.WhenAny is a journaled combinator that resolves in journal order. Task.WhenAll is not reported: it waits for every task, so no decision depends on the order.");
 
     public static readonly DiagnosticDescriptor IoOutsideStep = Create(
         RuleIds.IoOutsideStep,
@@ -194,9 +194,9 @@ public static class DiagnosticDescriptors
         RuleIds.MutableStaticRead,
         RuleCategories.Determinism,
         DiagnosticSeverity.Warning,
-        "Mutable static field read outside a step",
-        "{0} in {1} reads a mutable static field, whose value is not journaled and can differ on replay",
-        "Static fields live in one process; a replay after a restart or on another replica sees a different value.");
+        "Process-local static state read outside a step",
+        "{0} in {1} reads {2}, whose value is not journaled and can differ on replay or on another replica",
+        "Static fields and properties live in one process: a mutable static, a static collection that code can change, or a static readonly value initialized from the clock, a random source, a new GUID or the machine has another value after a restart or on another replica, so code that reads it can diverge from the journal.");
 
     public static readonly DiagnosticDescriptor UnorderedIterationDrivesDurableCalls = Create(
         RuleIds.UnorderedIterationDrivesDurableCalls,
@@ -210,9 +210,17 @@ public static class DiagnosticDescriptors
         RuleIds.MutableStaticWriteInTool,
         RuleCategories.Determinism,
         DiagnosticSeverity.Warning,
-        "Durable tool writes a mutable static",
-        "Tool '{0}' writes the mutable static '{1}': the write happens only when the step runs, not on replay or on another replica; return the value from the tool or keep it in durable state",
-        "A tool body is a journaled step: on replay its recorded result is returned and the body does not run, and a replay can happen in another process. Static fields written by the body are therefore missing or different whenever later code reads them.");
+        "Durable tool changes static state",
+        "Tool '{0}' changes the static '{1}': the change happens only when the step runs, not on replay or on another replica; return the value from the tool or keep it in durable state",
+        "A tool body is a journaled step: on replay its recorded result is returned and the body does not run, and a replay can happen in another process. Static fields and properties written by the body, and static collections it adds to or removes from, are therefore missing or different whenever later code reads them.");
+
+    public static readonly DiagnosticDescriptor StaticStateWrite = Create(
+        RuleIds.StaticStateWrite,
+        RuleCategories.Determinism,
+        DiagnosticSeverity.Warning,
+        "Durable code changes static state",
+        "{0} in {1} changes process-wide static state ({2}), which is not journaled: a replay or another replica does not see the change; keep the value in durable state or pass it along",
+        "Durable code runs again on replay, possibly in another process. A static field or property it assigns, or a static collection it adds to or removes from, keeps the change only in the process that made it: code that later reads it sees another value on replay, and a replay repeats the change.");
 
     public static readonly DiagnosticDescriptor AgentRunOutsideStep = Create(
         RuleIds.AgentRunOutsideStep,
@@ -306,6 +314,7 @@ public static class DiagnosticDescriptors
         UnorderedIterationDrivesDurableCalls,
         MutableStaticWriteInTool,
         AgentRunOutsideStep,
+        StaticStateWrite,
         ContextUsedInsideStep,
         CapturedVariableMutatedInsideStep,
         BlockingWaitOnDurableFuture,

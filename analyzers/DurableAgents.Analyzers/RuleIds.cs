@@ -33,6 +33,7 @@ public static class RuleIds
     public const string UnorderedIterationDrivesDurableCalls = "DA2012";
     public const string MutableStaticWriteInTool = "DA2013";
     public const string AgentRunOutsideStep = "DA2014";
+    public const string StaticStateWrite = "DA2015";
 
     // Context usage
     public const string ContextUsedInsideStep = "DA3001";

@@ -11,7 +11,11 @@ using Microsoft.CodeAnalysis.CSharp.Syntax;
 
 namespace DurableAgents.CodeFixes;
 
-/// <summary>DA2007: <c>Task.WhenAll(a.AsTask(), b.AsTask())</c> → <c>ctx.WhenAll(a, b)</c> (WhenAny only when its result is unused: it returns an index, not a task).</summary>
+/// <summary>
+/// DA2007: <c>await Task.WhenAny(a.AsTask(), b.AsTask());</c> → <c>await ctx.WhenAny(a, b);</c>, only when the result is
+/// unused (<c>ctx.WhenAny</c> returns the winner's index, not a task) and every argument is an <c>AsTask()</c>
+/// conversion. <c>Task.WaitAny</c> and <c>Task.WhenEach</c> are reported but have no automatic fix.
+/// </summary>
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(CombinatorFixer)), Shared]
 public sealed class CombinatorFixer() : ExpressionReplacementFixer(RuleIds.TaskCombinatorOverDurableFutures)
 {
@@ -20,13 +24,9 @@ public sealed class CombinatorFixer() : ExpressionReplacementFixer(RuleIds.TaskC
     private protected override Replacement? GetReplacement(SyntaxNode root, SemanticModel model, Diagnostic diagnostic, CancellationToken cancellationToken)
     {
         if (FixHelpers.FindNode(root, diagnostic.Location.SourceSpan) is not InvocationExpressionSyntax invocation
-            || invocation.Expression is not MemberAccessExpressionSyntax { Name.Identifier.ValueText: var name and ("WhenAll" or "WhenAny") }
+            || invocation.Expression is not MemberAccessExpressionSyntax { Name.Identifier.ValueText: "WhenAny" }
+            || invocation.Parent is not AwaitExpressionSyntax { Parent: ExpressionStatementSyntax }
             || FixHelpers.FindScope(invocation, model, cancellationToken) is not { } scope)
-        {
-            return null;
-        }
-
-        if (name == "WhenAny" && invocation.Parent is not AwaitExpressionSyntax { Parent: ExpressionStatementSyntax })
         {
             return null;
         }
@@ -51,7 +51,7 @@ public sealed class CombinatorFixer() : ExpressionReplacementFixer(RuleIds.TaskC
             return null;
         }
 
-        return new Replacement(invocation, scope.ContextName + "." + name + "(" + string.Join(", ", futures) + ")",
-            string.Format(System.Globalization.CultureInfo.InvariantCulture, Title, name));
+        return new Replacement(invocation, scope.ContextName + ".WhenAny(" + string.Join(", ", futures) + ")",
+            string.Format(System.Globalization.CultureInfo.InvariantCulture, Title, "WhenAny"));
     }
 }

@@ -116,27 +116,46 @@ public class DeterminismFixTests
     }
 
     [Test]
-    public async Task WhenAllOverDurableFuturesBecomesContextWhenAll()
+    public async Task UnusedWhenAnyOverDurableFuturesBecomesContextWhenAny()
     {
+        // Task.WhenAll over the same futures is replay-safe: not reported, so left alone.
         await CombinatorFix.VerifyAsync(
             Handler("""
                 var a = ctx.RunAsync("a", ct => Task.FromResult(1));
                 var b = ctx.SleepAsync(TimeSpan.FromSeconds(1));
-                await {|#0:Task.WhenAll(a.AsTask(), b.AsTask())|};
-                await {|#1:Task.WhenAny(a.AsTask(), b.AsTask())|};
+                await Task.WhenAll(a.AsTask(), b.AsTask());
+                await {|#0:Task.WhenAny(a.AsTask(), b.AsTask())|};
                 return "";
                 """),
             [
-                CombinatorFix.Diagnostic(RuleIds.TaskCombinatorOverDurableFutures).WithLocation(0).WithArguments("Task.WhenAll", "Svc.Run", "WhenAll"),
-                CombinatorFix.Diagnostic(RuleIds.TaskCombinatorOverDurableFutures).WithLocation(1).WithArguments("Task.WhenAny", "Svc.Run", "WhenAny"),
+                CombinatorFix.Diagnostic(RuleIds.TaskCombinatorOverDurableFutures).WithLocation(0).WithArguments("Task.WhenAny", "Svc.Run", "WhenAny"),
             ],
             Handler("""
                 var a = ctx.RunAsync("a", ct => Task.FromResult(1));
                 var b = ctx.SleepAsync(TimeSpan.FromSeconds(1));
-                await ctx.WhenAll(a, b);
+                await Task.WhenAll(a.AsTask(), b.AsTask());
                 await ctx.WhenAny(a, b);
                 return "";
                 """));
+    }
+
+    [Test]
+    public async Task WaitAnyAndWhenAnyOverNonAsTaskArgumentsHaveNoFix()
+    {
+        var source = Handler("""
+            var a = ctx.RunAsync("a", ct => Task.FromResult(1));
+            var b = ctx.RunAsync("b", ct => Task.FromResult(2));
+            var tasks = new[] { a.AsTask(), b.AsTask() };
+            {|#0:Task.WaitAny(a.AsTask(), b.AsTask())|};
+            await {|#1:Task.WhenAny(tasks)|};
+            return "";
+            """);
+        await CombinatorFix.VerifyAsync(source,
+            [
+                CombinatorFix.Diagnostic(RuleIds.TaskCombinatorOverDurableFutures).WithLocation(0).WithArguments("Task.WaitAny", "Svc.Run", "WhenAny"),
+                CombinatorFix.Diagnostic(RuleIds.TaskCombinatorOverDurableFutures).WithLocation(1).WithArguments("Task.WhenAny", "Svc.Run", "WhenAny"),
+            ],
+            source);
     }
 
     [Test]

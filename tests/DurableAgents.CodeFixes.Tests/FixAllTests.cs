@@ -90,12 +90,12 @@ public class FixAllTests
 
             """;
         await CombinatorFix.VerifyFixAllAsync(
-            Handler(Futures + "await {|#0:Task.WhenAll(a.AsTask(), b.AsTask())|}; await {|#1:Task.WhenAll(b.AsTask(), a.AsTask())|}; return \"\";"),
+            Handler(Futures + "await {|#0:Task.WhenAny(a.AsTask(), b.AsTask())|}; await {|#1:Task.WhenAny(b.AsTask(), a.AsTask())|}; return \"\";"),
             [
-                At(RuleIds.TaskCombinatorOverDurableFutures, 0, "Task.WhenAll", "Svc.Run", "WhenAll"),
-                At(RuleIds.TaskCombinatorOverDurableFutures, 1, "Task.WhenAll", "Svc.Run", "WhenAll"),
+                At(RuleIds.TaskCombinatorOverDurableFutures, 0, "Task.WhenAny", "Svc.Run", "WhenAny"),
+                At(RuleIds.TaskCombinatorOverDurableFutures, 1, "Task.WhenAny", "Svc.Run", "WhenAny"),
             ],
-            Handler(Futures + "await ctx.WhenAll(a, b); await ctx.WhenAll(b, a); return \"\";"));
+            Handler(Futures + "await ctx.WhenAny(a, b); await ctx.WhenAny(b, a); return \"\";"));
     }
 
     [Test]

@@ -98,9 +98,11 @@ internal sealed class ApiCatalogue
         ("System.Threading.Tasks.ValueTask`1", "ConfigureAwait", ApiRule.ConfigureAwait),
         ("System.Threading.Tasks.TaskAsyncEnumerableExtensions", "ConfigureAwait", ApiRule.ConfigureAwait),
 
-        // Task combinators (only over durable futures, see Lookup)
-        ("System.Threading.Tasks.Task", "WhenAll", ApiRule.TaskCombinator),
+        // First-to-finish task combinators (only over durable futures, see Lookup). Task.WhenAll is replay-safe: it waits
+        // for every task, so nothing depends on the order they finish in.
         ("System.Threading.Tasks.Task", "WhenAny", ApiRule.TaskCombinator),
+        ("System.Threading.Tasks.Task", "WaitAny", ApiRule.TaskCombinator),
+        ("System.Threading.Tasks.Task", "WhenEach", ApiRule.TaskCombinator),
 
         // I/O
         ("System.Net.Http.HttpClient", AnyMethod, ApiRule.Io),
@@ -168,7 +170,29 @@ internal sealed class ApiCatalogue
         ("System.Environment", "CurrentManagedThreadId", ApiRule.Environment),
         ("System.Environment", "WorkingSet", ApiRule.Environment),
         ("System.Environment", "GetLogicalDrives", ApiRule.Environment),
+        ("System.Environment", "GetFolderPath", ApiRule.Environment),
+        ("System.Environment", "SystemDirectory", ApiRule.Environment),
+        ("System.Environment", "SystemPageSize", ApiRule.Environment),
+        ("System.Environment", "Is64BitProcess", ApiRule.Environment),
+        ("System.Environment", "Is64BitOperatingSystem", ApiRule.Environment),
+        ("System.Environment", "IsPrivilegedProcess", ApiRule.Environment),
+        ("System.Environment", "UserInteractive", ApiRule.Environment),
+        ("System.Environment", "Version", ApiRule.Environment),
+        ("System.Environment", "CommandLine", ApiRule.Environment),
+        ("System.Environment", "GetCommandLineArgs", ApiRule.Environment),
+        ("System.Environment", "HasShutdownStarted", ApiRule.Environment),
         ("System.IO.Directory", "GetCurrentDirectory", ApiRule.Environment),
+        ("System.IO.Path", "GetTempPath", ApiRule.Environment),
+        ("System.Net.Dns", "GetHostName", ApiRule.Environment), // a machine fact; the named entry wins over the Dns wildcard (I/O)
+        ("System.Diagnostics.Process", "GetCurrentProcess", ApiRule.Environment),
+        ("System.TimeZoneInfo", "Local", ApiRule.Environment),
+        ("System.Runtime.InteropServices.RuntimeInformation", "OSDescription", ApiRule.Environment),
+        ("System.Runtime.InteropServices.RuntimeInformation", "OSArchitecture", ApiRule.Environment),
+        ("System.Runtime.InteropServices.RuntimeInformation", "ProcessArchitecture", ApiRule.Environment),
+        ("System.Runtime.InteropServices.RuntimeInformation", "FrameworkDescription", ApiRule.Environment),
+        ("System.Runtime.InteropServices.RuntimeInformation", "RuntimeIdentifier", ApiRule.Environment),
+        ("System.Net.NetworkInformation.IPGlobalProperties", "GetIPGlobalProperties", ApiRule.Environment),
+        ("System.Net.NetworkInformation.NetworkInterface", "GetAllNetworkInterfaces", ApiRule.Environment),
 
         // Agents that call the model and tools themselves (Microsoft Agent Framework; matched by name, no reference needed)
         (KnownTypeNames.AIAgent, "RunAsync", ApiRule.AgentRun),
@@ -181,10 +205,12 @@ internal sealed class ApiCatalogue
     private readonly KnownSymbols _known;
     private readonly INamedTypeSymbol? _string;
     private readonly System.Collections.Concurrent.ConcurrentDictionary<ISymbol, bool> _wrappers = new(SymbolEqualityComparer.Default);
+    private readonly DurableTaskSources _durableTasks;
 
     public ApiCatalogue(Compilation compilation, KnownSymbols known)
     {
         _known = known;
+        _durableTasks = new DurableTaskSources(known);
         _string = compilation.GetSpecialType(SpecialType.System_String);
         foreach (var (typeName, member, rule) in Entries)
         {
@@ -246,7 +272,7 @@ internal sealed class ApiCatalogue
 
                 break;
             case ApiRule.TaskCombinator:
-                if (!HasDurableFutureArgument(operation))
+                if (!_durableTasks.HasDurableTaskArgument(operation))
                 {
                     return null;
                 }
@@ -440,41 +466,6 @@ internal sealed class ApiCatalogue
         }
 
         return false;
-    }
-
-    private bool HasDurableFutureArgument(IOperation operation)
-    {
-        if (operation is not IInvocationOperation invocation)
-        {
-            return false;
-        }
-
-        // params Task[], params ReadOnlySpan<Task> and collection expressions all end up as descendants of the argument.
-        foreach (var argument in invocation.Arguments)
-        {
-            foreach (var value in argument.Value.DescendantsAndSelf())
-            {
-                if (value is IAnonymousFunctionOperation)
-                {
-                    break;
-                }
-
-                if (IsDurableFutureAsTask(value))
-                {
-                    return true;
-                }
-            }
-        }
-
-        return false;
-    }
-
-    /// <summary><c>future.AsTask()</c> (possibly converted) where <c>future</c> is a durable future.</summary>
-    internal bool IsDurableFutureAsTask(IOperation value)
-    {
-        value = OperationHelpers.WalkDownConversion(value);
-        return value is IInvocationOperation { TargetMethod.Name: "AsTask", Instance: { } instance }
-            && _known.IsDurableAwaitable(instance.Type);
     }
 
     /// <summary>

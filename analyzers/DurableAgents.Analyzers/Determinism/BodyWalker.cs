@@ -11,7 +11,7 @@ namespace DurableAgents.Analyzers.Determinism;
 /// Step bodies (delegates passed to a parameter or assigned to a property marked <c>[RunsInDurableStep]</c>, such as
 /// <c>RunAsync</c>'s action or <c>OnApprovalRequested</c>) are skipped entirely: code inside a step may do anything.
 /// </summary>
-internal sealed class BodyWalker
+internal sealed partial class BodyWalker
 {
     private readonly KnownSymbols _known;
     private readonly ApiCatalogue _catalogue;
@@ -129,10 +129,15 @@ internal sealed class BodyWalker
                     AddSourceEdge(accessor, node);
                 }
 
+                CheckStaticState(property, node);
                 break;
 
             case IFieldReferenceOperation field:
-                CheckMutableStatic(field, node);
+                CheckStaticState(field, node);
+                break;
+
+            case IAwaitOperation awaited when _known.IsDurableAwaitable(awaited.Operation.Type):
+                node.IssuesDurableOperations = true;
                 break;
 
             case IForEachLoopOperation loop:
@@ -191,6 +196,12 @@ internal sealed class BodyWalker
 
         var callee = Normalize(target);
         var isSource = callee.MethodKind == MethodKind.LocalFunction || IsSourceMethod(callee);
+        if (IsDurableOperation(invocation, isSource))
+        {
+            node.IssuesDurableOperations = true;
+        }
+
+        CheckUnorderedQuery(invocation, node);
         if (callee.MethodKind == MethodKind.LocalFunction)
         {
             node.Edges.Add(new Edge(callee, null, -1));
@@ -363,77 +374,33 @@ internal sealed class BodyWalker
             return; // TimeProvider.System.GetUtcNow(): one finding, at the outer call
         }
 
-        string? extra = found.Rule == ApiRule.TaskCombinator ? (operation as IInvocationOperation)?.TargetMethod.Name : null;
+        string? extra = found.Rule == ApiRule.TaskCombinator ? "WhenAny" : null; // the journaled combinator to use
         node.Violations.Add(new Violation(descriptor, location, found.Display, extra));
     }
 
-    private void CheckMutableStatic(IFieldReferenceOperation reference, Node node)
+    /// <summary>A context call, a call returning a durable future, or a call into a library that is handed the context.</summary>
+    private bool IsDurableOperation(IInvocationOperation invocation, bool isSource) =>
+        _known.IsContextMember(invocation.TargetMethod)
+        || _known.IsDurableAwaitable(invocation.Type)
+        || (!isSource && HandsOverContext(invocation));
+
+    private bool HandsOverContext(IInvocationOperation invocation)
     {
-        var field = reference.Field;
-        if (!field.IsStatic || field.IsReadOnly || field.IsConst || field.IsImplicitlyDeclared || field.ContainingType?.TypeKind == TypeKind.Enum)
+        foreach (var argument in invocation.Arguments)
         {
-            return;
-        }
-
-        // Only reads: a plain assignment target is a write (a compound assignment both reads and writes).
-        if (reference.Parent is ISimpleAssignmentOperation assignment && assignment.Target == reference)
-        {
-            return;
-        }
-
-        node.Violations.Add(new Violation(
-            DiagnosticDescriptors.MutableStaticRead,
-            reference.Syntax.GetLocation(),
-            field.ContainingType?.Name + "." + field.Name,
-            null));
-    }
-
-    private void CheckUnorderedIteration(IForEachLoopOperation loop, Node node)
-    {
-        var collection = OperationHelpers.WalkDownConversion(loop.Collection);
-        var type = collection.Type;
-        if (collection is IPropertyReferenceOperation { Property.Name: "Keys" or "Values" } keysOrValues)
-        {
-            type = keysOrValues.Instance?.Type ?? type;
-        }
-
-        if (type is not INamedTypeSymbol named || !IsHashOrdered(named) || !ContainsDurableOperation(loop.Body))
-        {
-            return;
-        }
-
-        node.Violations.Add(new Violation(
-            DiagnosticDescriptors.UnorderedIterationDrivesDurableCalls,
-            loop.Collection.Syntax.GetLocation(),
-            "foreach over " + named.Name,
-            null));
-    }
-
-    private static bool IsHashOrdered(INamedTypeSymbol type)
-    {
-        for (INamedTypeSymbol? current = type; current is not null; current = current.ContainingType)
-        {
-            var ns = current.ContainingNamespace?.ToDisplayString();
-            if (ns is "System.Collections.Generic" or "System.Collections.Concurrent" or "System.Collections.Immutable" or "System.Collections")
+            if (_known.IsContextType(OperationHelpers.WalkDownConversion(argument.Value).Type))
             {
-                switch (current.MetadataName)
-                {
-                    case "HashSet`1":
-                    case "Dictionary`2":
-                    case "ConcurrentDictionary`2":
-                    case "ConcurrentBag`1":
-                    case "ImmutableHashSet`1":
-                    case "ImmutableDictionary`2":
-                    case "Hashtable":
-                        return true;
-                }
+                return true;
             }
         }
 
         return false;
     }
 
-    /// <summary>True if the operation issues a durable operation (a context call or a durable future) outside nested lambdas.</summary>
+    /// <summary>
+    /// True if the operation issues a durable operation: a context call, a durable future, or a call that is handed the
+    /// context (a helper that uses it).
+    /// </summary>
     internal bool ContainsDurableOperation(IOperation? operation)
     {
         if (operation is null)
@@ -445,7 +412,7 @@ internal sealed class BodyWalker
         {
             switch (descendant)
             {
-                case IInvocationOperation invocation when _known.IsContextMember(invocation.TargetMethod) || _known.IsDurableAwaitable(invocation.Type):
+                case IInvocationOperation invocation when IsDurableOperation(invocation, isSource: false):
                     return true;
                 case IAwaitOperation await when _known.IsDurableAwaitable(await.Operation.Type):
                     return true;

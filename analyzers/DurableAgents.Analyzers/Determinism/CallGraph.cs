@@ -32,5 +32,11 @@ internal sealed class Node
 
     public List<Violation> Violations { get; } = new();
 
+    /// <summary>Violations that depend on facts known only once every body has been analyzed (reported at compilation end).</summary>
+    public List<DeferredViolation> Deferred { get; } = new();
+
+    /// <summary>True if the body itself issues a durable operation (a context call, a durable future, an await of one).</summary>
+    public bool IssuesDurableOperations { get; set; }
+
     public List<Edge> Edges { get; } = new();
 }

@@ -9,7 +9,7 @@ using Microsoft.CodeAnalysis.Diagnostics;
 namespace DurableAgents.Analyzers.Determinism;
 
 /// <summary>
-/// DA2001–DA2012 and DA2014: non-deterministic code that runs durably, i.e. in a handler of a durable class or in anything it
+/// DA2001–DA2012, DA2014 and DA2015: non-deterministic code that runs durably, i.e. in a handler of a durable class or in anything it
 /// calls in this compilation (transitively), outside step delegates (<c>[RunsInDurableStep]</c>) and <c>[DurableTool]</c> bodies.
 /// </summary>
 /// <remarks>
@@ -17,7 +17,9 @@ namespace DurableAgents.Analyzers.Determinism;
 /// and in its local functions are reported right away (so they show live in the IDE). Violations in helpers need the
 /// whole graph (who calls the helper, and does anyone call it outside a step?), so they are reported from the
 /// compilation-end action, once per location, with the shortest call chain from the first handler (in source order)
-/// that reaches them.
+/// that reaches them. So are deferred violations (<see cref="DeferredViolation"/>), wherever they are: a read of a static
+/// readonly member whose initializer is non-deterministic, hash-ordered iteration that calls a helper issuing durable
+/// operations.
 /// </remarks>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class DeterminismAnalyzer : DiagnosticAnalyzer
@@ -35,7 +37,8 @@ public sealed class DeterminismAnalyzer : DiagnosticAnalyzer
         DiagnosticDescriptors.EnvironmentRead,
         DiagnosticDescriptors.MutableStaticRead,
         DiagnosticDescriptors.UnorderedIterationDrivesDurableCalls,
-        DiagnosticDescriptors.AgentRunOutsideStep);
+        DiagnosticDescriptors.AgentRunOutsideStep,
+        DiagnosticDescriptors.StaticStateWrite);
 
     private static readonly ImmutableDictionary<string, DiagnosticDescriptor> EndDescriptors =
         LiveDescriptors.ToImmutableDictionary(d => d.Id, DiagnosticDescriptors.AsCompilationEnd);
@@ -65,6 +68,7 @@ public sealed class DeterminismAnalyzer : DiagnosticAnalyzer
     {
         private readonly KnownSymbols _known;
         private readonly ApiCatalogue _catalogue;
+        private readonly StaticInitializers _initializers;
         private readonly ConcurrentDictionary<ISymbol, Node> _nodes = new(SymbolEqualityComparer.Default);
         private readonly ConcurrentDictionary<IMethodSymbol, HashSet<int>> _stepParameters = new(SymbolEqualityComparer.Default);
         private readonly ConcurrentDictionary<IMethodSymbol, Location> _entries = new(SymbolEqualityComparer.Default);
@@ -74,10 +78,17 @@ public sealed class DeterminismAnalyzer : DiagnosticAnalyzer
         {
             _known = known;
             _catalogue = catalogue;
+            _initializers = new StaticInitializers(catalogue);
         }
 
         public void AnalyzeBlock(OperationBlockAnalysisContext context)
         {
+            if (context.OwningSymbol is IFieldSymbol { IsStatic: true } or IPropertySymbol { IsStatic: true } or IMethodSymbol { MethodKind: MethodKind.StaticConstructor })
+            {
+                _initializers.Record(context.OwningSymbol, context.OperationBlocks);
+                return;
+            }
+
             if (context.OwningSymbol is not IMethodSymbol method
                 || method.MethodKind is MethodKind.StaticConstructor or MethodKind.Destructor
                 || _known.IsMarkedDeterministic(method)
@@ -130,6 +141,7 @@ public sealed class DeterminismAnalyzer : DiagnosticAnalyzer
                 .Select(e => e.Key)
                 .ToList();
             var entrySet = new HashSet<ISymbol>(entries, SymbolEqualityComparer.Default);
+            var reachesDurable = new Dictionary<ISymbol, bool>(SymbolEqualityComparer.Default);
 
             foreach (var entry in entries)
             {
@@ -140,6 +152,14 @@ public sealed class DeterminismAnalyzer : DiagnosticAnalyzer
 
                 foreach (var (node, chain) in Reachable(root, _nodes, within: false, visited, entrySet))
                 {
+                    foreach (var deferred in node.Deferred)
+                    {
+                        if (Decide(deferred, reachesDurable) is { } violation)
+                        {
+                            context.ReportDiagnostic(Create(violation, EndDescriptors[violation.Descriptor.Id], chain));
+                        }
+                    }
+
                     if (_reportedLive.ContainsKey(node.Symbol))
                     {
                         continue;
@@ -151,6 +171,63 @@ public sealed class DeterminismAnalyzer : DiagnosticAnalyzer
                     }
                 }
             }
+        }
+
+        /// <summary>The violation to report for <paramref name="deferred"/> now that every body is analyzed, or null.</summary>
+        private Violation? Decide(DeferredViolation deferred, Dictionary<ISymbol, bool> reachesDurable)
+        {
+            switch (deferred.Condition)
+            {
+                case DeferredCondition.NonDeterministicInitializer:
+                    return _initializers.TryGetSource(deferred.Dependencies[0], out var api)
+                        ? deferred.Violation with { Extra = "a static whose value comes from " + api + " (each process has its own)" }
+                        : null;
+                case DeferredCondition.CalleeIssuesDurableOperations:
+                    foreach (var callee in deferred.Dependencies)
+                    {
+                        if (ReachesDurableOperation(callee, reachesDurable))
+                        {
+                            return deferred.Violation;
+                        }
+                    }
+
+                    return null;
+                default:
+                    return null;
+            }
+        }
+
+        /// <summary>True if the method, or anything it runs (every edge of the graph), issues a durable operation.</summary>
+        private bool ReachesDurableOperation(ISymbol start, Dictionary<ISymbol, bool> memo)
+        {
+            if (memo.TryGetValue(start, out var known))
+            {
+                return known;
+            }
+
+            var seen = new HashSet<ISymbol>(SymbolEqualityComparer.Default) { start };
+            var queue = new Queue<ISymbol>();
+            queue.Enqueue(start);
+            var found = false;
+            while (queue.Count > 0 && !found)
+            {
+                if (!_nodes.TryGetValue(queue.Dequeue(), out var node))
+                {
+                    continue;
+                }
+
+                found = node.IssuesDurableOperations;
+                foreach (var edge in node.Edges)
+                {
+                    if (seen.Add(edge.Target))
+                    {
+                        queue.Enqueue(edge.Target);
+                    }
+                }
+            }
+
+            memo[start] = found;
+            return found;
         }
 
         /// <summary>

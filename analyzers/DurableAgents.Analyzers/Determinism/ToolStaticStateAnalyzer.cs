@@ -8,7 +8,7 @@ namespace DurableAgents.Analyzers.Determinism;
 
 /// <summary>
 /// DA2013: a <c>[DurableTool]</c> body (with its lambdas and local functions) that writes a mutable static field or
-/// property. The body is a journaled step: on replay, or on another replica, it does not run, so the static state it
+/// property, or changes a static collection or array (<c>s_seen.Add(x)</c>, <c>s_cache[key] = v</c>). The body is a journaled step: on replay, or on another replica, it does not run, so the static state it
 /// leaves behind is missing there.
 /// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
@@ -50,17 +50,27 @@ public sealed class ToolStaticStateAnalyzer : DiagnosticAnalyzer
                     IArgumentOperation { Parameter.RefKind: RefKind.Ref or RefKind.Out } argument => argument.Value,
                     _ => null,
                 };
-                if (target is not null && MutableStatic(target) is { } written)
+                var written = target is not null ? MutableStatic(target) : ChangedStaticCollection(operation);
+                if (written is not null)
                 {
                     context.ReportDiagnostic(Diagnostic.Create(
                         DiagnosticDescriptors.MutableStaticWriteInTool,
-                        target.Syntax.GetLocation(),
+                        (target ?? operation).Syntax.GetLocation(),
                         method.Name,
                         written.ContainingType?.Name + "." + written.Name));
                 }
             }
         }
     }
+
+    /// <summary>The static collection or array (readonly or not) whose contents <paramref name="reference"/> changes, or null.</summary>
+    private static ISymbol? ChangedStaticCollection(IOperation reference) =>
+        StaticState.StaticMember(reference) is { } member
+        && StaticState.AccessOf(reference, out _) == StaticAccess.Mutate
+        && StaticState.TypeOf(member) is var type
+        && (StaticState.IsMutableCollection(type) || type is IArrayTypeSymbol)
+            ? member
+            : null;
 
     /// <summary>The mutable static field or settable static property written through <paramref name="target"/>, or null.</summary>
     private static ISymbol? MutableStatic(IOperation target) => OperationHelpers.WalkDownConversion(target) switch

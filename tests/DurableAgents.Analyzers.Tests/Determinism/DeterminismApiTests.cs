@@ -112,19 +112,6 @@ public class DeterminismApiTests
     public Task DeterministicLookAlikesAreNotReported(string body) => VerifyCS.VerifyAsync(InHandler(body));
 
     [Test]
-    public async Task TaskWhenAllOverDurableFuturesIsReported()
-    {
-        await VerifyCS.VerifyAsync(InHandler("""
-            var a = ctx.RunAsync("a", ct => Task.FromResult(1));
-            var b = ctx.SleepAsync(TimeSpan.FromSeconds(1));
-            await {|#0:Task.WhenAll(a.AsTask(), b.AsTask())|};
-            await {|#1:Task.WhenAny(a.AsTask(), b.AsTask())|};
-            """),
-            VerifyCS.Diagnostic(RuleIds.TaskCombinatorOverDurableFutures).WithLocation(0).WithArguments("Task.WhenAll", "Svc.Run", "WhenAll"),
-            VerifyCS.Diagnostic(RuleIds.TaskCombinatorOverDurableFutures).WithLocation(1).WithArguments("Task.WhenAny", "Svc.Run", "WhenAny"));
-    }
-
-    [Test]
     public async Task ChatClientAndAiFunctionCallsAreReported()
     {
         await VerifyCS.VerifyWithAiAsync("""
@@ -195,12 +182,13 @@ public class DeterminismApiTests
                 [Handler]
                 public Task<int> Run(IContext ctx)
                 {
-                    Config.Limit = 4;
+                    {|#1:Config.Limit|} = 4;
                     return Task.FromResult({|#0:Config.Limit|} + Config.Fixed + Config.Constant);
                 }
             }
             """,
-            VerifyCS.Diagnostic(RuleIds.MutableStaticRead).WithLocation(0).WithArguments("Config.Limit", "Svc.Run"));
+            VerifyCS.Diagnostic(RuleIds.MutableStaticRead).WithLocation(0).WithArguments("Config.Limit", "Svc.Run", "a mutable static field"),
+            VerifyCS.Diagnostic(RuleIds.StaticStateWrite).WithLocation(1).WithArguments("Config.Limit", "Svc.Run", "assignment"));
     }
 
     [Test]

@@ -39,6 +39,36 @@ public class ToolStaticStateTests
     }
 
     [Test]
+    public async Task StaticCollectionChangesInAToolAreReportedButReadsAreNot()
+    {
+        await VerifyCS.VerifyAsync("""
+            using System.Collections.Concurrent;
+
+            [DurableAgent]
+            public partial class Shop
+            {
+                private static readonly List<string> s_names = new();
+                private static readonly ConcurrentDictionary<string, int> s_stock = new();
+                private static readonly int[] s_counts = new int[2];
+
+                [DurableTool(Description = "Places an order.")]
+                public int PlaceOrder(string item)
+                {
+                    {|#0:s_names|}.Add(item);
+                    {|#1:s_stock|}.AddOrUpdate(item, 1, (_, n) => n + 1);
+                    {|#2:s_stock|}[item] = 0;
+                    {|#3:s_counts|}[0]++;
+                    return s_names.Count + s_stock.Count + s_counts[1];
+                }
+            }
+            """,
+            VerifyCS.Diagnostic(RuleIds.MutableStaticWriteInTool).WithLocation(0).WithArguments("PlaceOrder", "Shop.s_names"),
+            VerifyCS.Diagnostic(RuleIds.MutableStaticWriteInTool).WithLocation(1).WithArguments("PlaceOrder", "Shop.s_stock"),
+            VerifyCS.Diagnostic(RuleIds.MutableStaticWriteInTool).WithLocation(2).WithArguments("PlaceOrder", "Shop.s_stock"),
+            VerifyCS.Diagnostic(RuleIds.MutableStaticWriteInTool).WithLocation(3).WithArguments("PlaceOrder", "Shop.s_counts"));
+    }
+
+    [Test]
     public async Task InstanceStateLocalsReadonlyStaticsAndNonToolMethodsAreNotReported()
     {
         await VerifyCS.VerifyAsync("""

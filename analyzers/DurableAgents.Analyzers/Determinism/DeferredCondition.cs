@@ -1,0 +1,11 @@
+namespace DurableAgents.Analyzers.Determinism;
+
+/// <summary>What must hold at compilation end for a <see cref="DeferredViolation"/> to be reported.</summary>
+internal enum DeferredCondition
+{
+    /// <summary>The static member (the single dependency) is initialized from a non-deterministic source (<see cref="StaticInitializers"/>).</summary>
+    NonDeterministicInitializer,
+
+    /// <summary>One of the called methods (the dependencies) issues a durable operation, directly or through what it calls.</summary>
+    CalleeIssuesDurableOperations,
+}
