@@ -35,7 +35,12 @@ internal sealed partial class BodyWalker
             : StaticState.IsRandom(type) ? "a static Random shared by the process (its next value depends on earlier calls)"
             : null;
         var violation = new Violation(DiagnosticDescriptors.MutableStaticRead, location, display, state);
-        if (state is not null)
+        if (state is not null && collection && !StaticState.IsWritable(member) && member.Locations.Length > 0 && member.Locations[0].IsInSource)
+        {
+            // A readonly collection of this compilation: a hazard only if some code changes it after initialization.
+            node.Deferred.Add(new DeferredViolation(violation, DeferredCondition.StaticCollectionChanged, ImmutableArray.Create(member)));
+        }
+        else if (state is not null)
         {
             node.Violations.Add(violation);
         }

@@ -8,4 +8,10 @@ internal enum DeferredCondition
 
     /// <summary>One of the called methods (the dependencies) issues a durable operation, directly or through what it calls.</summary>
     CalleeIssuesDurableOperations,
+
+    /// <summary>
+    /// The static collection (the single dependency) is changed somewhere in the compilation outside its own type's
+    /// initialization: a lookup table filled once in its initializer and only read is the same in every process.
+    /// </summary>
+    StaticCollectionChanged,
 }

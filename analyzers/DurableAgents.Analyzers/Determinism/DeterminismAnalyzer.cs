@@ -60,6 +60,7 @@ public sealed class DeterminismAnalyzer : DiagnosticAnalyzer
 
             var state = new CompilationState(known, new ApiCatalogue(start.Compilation, known));
             start.RegisterOperationBlockAction(state.AnalyzeBlock);
+            start.RegisterOperationAction(state.RecordStaticCollectionChange, OperationKind.FieldReference, OperationKind.PropertyReference);
             start.RegisterCompilationEndAction(state.ReportReachableHelpers);
         });
     }
@@ -73,6 +74,7 @@ public sealed class DeterminismAnalyzer : DiagnosticAnalyzer
         private readonly ConcurrentDictionary<IMethodSymbol, HashSet<int>> _stepParameters = new(SymbolEqualityComparer.Default);
         private readonly ConcurrentDictionary<IMethodSymbol, Location> _entries = new(SymbolEqualityComparer.Default);
         private readonly ConcurrentDictionary<ISymbol, byte> _reportedLive = new(SymbolEqualityComparer.Default);
+        private readonly ConcurrentDictionary<ISymbol, byte> _changedStaticCollections = new(SymbolEqualityComparer.Default);
 
         public CompilationState(KnownSymbols known, ApiCatalogue catalogue)
         {
@@ -173,6 +175,31 @@ public sealed class DeterminismAnalyzer : DiagnosticAnalyzer
             }
         }
 
+        /// <summary>
+        /// Records a static collection (or array) of this compilation that some code, durable or not, changes or
+        /// reassigns outside its own type's static initialization (field initializers and the static constructor).
+        /// </summary>
+        public void RecordStaticCollectionChange(OperationAnalysisContext context)
+        {
+            if (StaticState.StaticMember(context.Operation) is not { } member
+                || !(StaticState.IsMutableCollection(StaticState.TypeOf(member)) || StaticState.TypeOf(member) is IArrayTypeSymbol)
+                || StaticState.AccessOf(context.Operation, out _) == StaticAccess.Read)
+            {
+                return;
+            }
+
+            var inInitialization = context.ContainingSymbol switch
+            {
+                IMethodSymbol { MethodKind: MethodKind.StaticConstructor } constructor => KnownSymbols.Is(constructor.ContainingType, member.ContainingType),
+                IFieldSymbol or IPropertySymbol => KnownSymbols.Is(context.ContainingSymbol.ContainingType, member.ContainingType) && context.ContainingSymbol.IsStatic,
+                _ => false,
+            };
+            if (!inInitialization)
+            {
+                _changedStaticCollections[member] = 0;
+            }
+        }
+
         /// <summary>The violation to report for <paramref name="deferred"/> now that every body is analyzed, or null.</summary>
         private Violation? Decide(DeferredViolation deferred, Dictionary<ISymbol, bool> reachesDurable)
         {
@@ -182,6 +209,8 @@ public sealed class DeterminismAnalyzer : DiagnosticAnalyzer
                     return _initializers.TryGetSource(deferred.Dependencies[0], out var api)
                         ? deferred.Violation with { Extra = "a static whose value comes from " + api + " (each process has its own)" }
                         : null;
+                case DeferredCondition.StaticCollectionChanged:
+                    return _changedStaticCollections.ContainsKey(deferred.Dependencies[0]) ? deferred.Violation : null;
                 case DeferredCondition.CalleeIssuesDurableOperations:
                     foreach (var callee in deferred.Dependencies)
                     {
