@@ -236,9 +236,9 @@ public static class DiagnosticDescriptors
         RuleIds.CapturedVariableMutatedInsideStep,
         RuleCategories.Context,
         DiagnosticSeverity.Warning,
-        "Captured variable mutated inside a step",
-        "'{0}' is declared outside the RunAsync delegate and changed inside it; on replay the step does not run and the change is lost; return the value from the step instead",
-        "On replay RunAsync returns the journaled result without running the delegate, so side effects on captured variables happen only on the first execution.");
+        "Variable or field mutated inside a step",
+        "'{0}' is changed inside a step but lives outside it; on replay the step body does not run, so the change is lost and the code after the step sees a different value; return the value from the step instead",
+        "On replay RunAsync (and every delegate the runtime runs as a step) returns the journaled result without running the body, so changes the body makes to fields and properties of the handler, static state, or captured variables read after the step happen only on the first execution.");
 
     public static readonly DiagnosticDescriptor BlockingWaitOnDurableFuture = Create(
         RuleIds.BlockingWaitOnDurableFuture,

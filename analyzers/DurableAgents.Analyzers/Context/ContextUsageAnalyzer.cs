@@ -9,8 +9,9 @@ using Microsoft.CodeAnalysis.Operations;
 namespace DurableAgents.Analyzers.Context;
 
 /// <summary>
-/// DA3001–DA3007: misuse of the durable context and its futures. These rules are local (the types tell what is
-/// durable), so they apply wherever the code is, not only in code reachable from a handler.
+/// DA3001, DA3003–DA3007: misuse of the durable context and its futures. These rules are local (the types tell what
+/// is durable), so they apply wherever the code is, not only in code reachable from a handler. DA3002 is
+/// <see cref="StepMutationAnalyzer"/>.
 /// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class ContextUsageAnalyzer : DiagnosticAnalyzer
@@ -19,15 +20,8 @@ public sealed class ContextUsageAnalyzer : DiagnosticAnalyzer
     private static readonly ImmutableHashSet<string> MetadataMembers = ImmutableHashSet.Create(
         "InvocationId", "RequestHeaders", "CancellationToken", "JsonOptions", "IsReplaying", "Key");
 
-    // Mutating members of collections and builders: a captured one changed in a step loses the change on replay.
-    private static readonly ImmutableHashSet<string> MutatingMembers = ImmutableHashSet.Create(
-        "Add", "AddRange", "Insert", "InsertRange", "Remove", "RemoveAt", "RemoveAll", "RemoveRange", "Clear",
-        "Push", "Pop", "Enqueue", "Dequeue", "TryAdd", "TryRemove", "TryUpdate", "AddOrUpdate", "GetOrAdd",
-        "Append", "AppendLine", "AppendFormat", "Sort", "Reverse");
-
     public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(
         DiagnosticDescriptors.ContextUsedInsideStep,
-        DiagnosticDescriptors.CapturedVariableMutatedInsideStep,
         DiagnosticDescriptors.BlockingWaitOnDurableFuture,
         DiagnosticDescriptors.AsyncVoidHandler,
         DiagnosticDescriptors.CatchSwallowsSdkExceptions,
@@ -56,7 +50,7 @@ public sealed class ContextUsageAnalyzer : DiagnosticAnalyzer
         });
     }
 
-    // ------------------------------------------------------------------ DA3001, DA3002
+    // ------------------------------------------------------------------ DA3001
 
     private static void AnalyzeLambda(OperationAnalysisContext context, KnownSymbols known)
     {
@@ -66,7 +60,6 @@ public sealed class ContextUsageAnalyzer : DiagnosticAnalyzer
             return;
         }
 
-        var span = lambda.Syntax.Span;
         foreach (var operation in lambda.Body.Descendants())
         {
             switch (operation)
@@ -82,19 +75,6 @@ public sealed class ContextUsageAnalyzer : DiagnosticAnalyzer
                 case IAwaitOperation await when known.IsDurableAwaitable(await.Operation.Type) && !IsContextCall(await.Operation, known):
                     context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.ContextUsedInsideStep, await.Syntax.GetLocation(), "await " + await.Operation.Syntax));
                     break;
-                case ISimpleAssignmentOperation or ICompoundAssignmentOperation or ICoalesceAssignmentOperation:
-                    ReportCapturedWrite(context, ((IAssignmentOperation)operation).Target, span);
-                    break;
-                case IIncrementOrDecrementOperation increment:
-                    ReportCapturedWrite(context, increment.Target, span);
-                    break;
-                case IArgumentOperation { Parameter.RefKind: RefKind.Ref or RefKind.Out } argument:
-                    ReportCapturedWrite(context, argument.Value, span);
-                    break;
-                case IInvocationOperation invocation when MutatingMembers.Contains(invocation.TargetMethod.Name)
-                                                          && IsCollectionOrBuilder(invocation.TargetMethod.ContainingType):
-                    ReportCapturedWrite(context, invocation.Instance, span);
-                    break;
             }
         }
     }
@@ -105,63 +85,6 @@ public sealed class ContextUsageAnalyzer : DiagnosticAnalyzer
 
     private static bool IsContextCall(IOperation operation, KnownSymbols known) =>
         OperationHelpers.WalkDownConversion(operation) is IInvocationOperation invocation && known.IsContextMember(invocation.TargetMethod);
-
-    /// <summary>
-    /// Reports a write to <paramref name="target"/> (or through it: a field, property, element or collection of it) when
-    /// the variable at its root is declared outside the step's lambda.
-    /// </summary>
-    private static void ReportCapturedWrite(OperationAnalysisContext context, IOperation? target, Microsoft.CodeAnalysis.Text.TextSpan stepSpan)
-    {
-        if (target is null)
-        {
-            return;
-        }
-
-        var root = OperationHelpers.WalkDownConversion(target);
-        while (true)
-        {
-            if (root is IMemberReferenceOperation { Instance: { } instance })
-            {
-                root = OperationHelpers.WalkDownConversion(instance);
-            }
-            else if (root is IArrayElementReferenceOperation element)
-            {
-                root = OperationHelpers.WalkDownConversion(element.ArrayReference);
-            }
-            else
-            {
-                break;
-            }
-        }
-
-        ISymbol? symbol = root switch
-        {
-            ILocalReferenceOperation local => local.Local,
-            IParameterReferenceOperation parameter => parameter.Parameter,
-            _ => null,
-        };
-        if (symbol is null)
-        {
-            return;
-        }
-
-        foreach (var reference in symbol.DeclaringSyntaxReferences)
-        {
-            if (reference.SyntaxTree == target.Syntax.SyntaxTree && stepSpan.Contains(reference.Span))
-            {
-                return; // declared inside the step: not captured
-            }
-        }
-
-        context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.CapturedVariableMutatedInsideStep, target.Syntax.GetLocation(), symbol.Name));
-    }
-
-    private static bool IsCollectionOrBuilder(INamedTypeSymbol? type)
-    {
-        var ns = type?.ContainingNamespace?.ToDisplayString();
-        return ns is "System.Collections.Generic" or "System.Collections.Concurrent" or "System.Collections.ObjectModel" or "System.Collections"
-            || (ns == "System.Text" && type!.Name == "StringBuilder");
-    }
 
     // ------------------------------------------------------------------ DA3003, DA3007
 
