@@ -260,9 +260,9 @@ public static class DiagnosticDescriptors
         RuleIds.CatchSwallowsSdkExceptions,
         RuleCategories.Context,
         DiagnosticSeverity.Warning,
-        "Catch swallows the SDK's suspension exceptions",
-        "This catch clause can swallow InvocationClosedException and CancelledException thrown at durable awaits; rethrow, or catch a narrower type or use a 'when' filter",
-        "The SDK unwinds handler code with InvocationClosedException when an attempt ends (suspension, retry, journal mismatch) and signals cancellation with CancelledException. Swallowing them runs code whose outcome is already decided.");
+        "Catch swallows the SDK's suspension or cancellation exceptions",
+        "This catch clause can swallow {0} thrown at the durable awaits of its try block; rethrow it with 'throw;' or exclude it with a filter such as 'when (e is not {1})'",
+        "The SDK unwinds handler code with InvocationClosedException when an attempt ends (suspension, retry, journal mismatch) and signals cancellation with CancelledException, a TerminalException. A catch that covers them (catch, catch (Exception), catch (TerminalException)), whose filter does not exclude them and whose block does not rethrow them, runs code whose outcome is already decided or ignores the cancellation.");
 
     public static readonly DiagnosticDescriptor DurableFutureNotAwaited = Create(
         RuleIds.DurableFutureNotAwaited,

@@ -9,9 +9,9 @@ using Microsoft.CodeAnalysis.Operations;
 namespace DurableAgents.Analyzers.Context;
 
 /// <summary>
-/// DA3001, DA3003–DA3007: misuse of the durable context and its futures. These rules are local (the types tell what
-/// is durable), so they apply wherever the code is, not only in code reachable from a handler. DA3002 is
-/// <see cref="StepMutationAnalyzer"/>.
+/// DA3001, DA3003, DA3004, DA3006, DA3007: misuse of the durable context and its futures. These rules are local (the
+/// types tell what is durable), so they apply wherever the code is, not only in code reachable from a handler.
+/// DA3002 is <see cref="StepMutationAnalyzer"/>, DA3005 is <see cref="CatchAnalyzer"/>.
 /// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class ContextUsageAnalyzer : DiagnosticAnalyzer
@@ -24,7 +24,6 @@ public sealed class ContextUsageAnalyzer : DiagnosticAnalyzer
         DiagnosticDescriptors.ContextUsedInsideStep,
         DiagnosticDescriptors.BlockingWaitOnDurableFuture,
         DiagnosticDescriptors.AsyncVoidHandler,
-        DiagnosticDescriptors.CatchSwallowsSdkExceptions,
         DiagnosticDescriptors.DurableFutureNotAwaited,
         DiagnosticDescriptors.StateWriteInSharedHandler);
 
@@ -43,7 +42,6 @@ public sealed class ContextUsageAnalyzer : DiagnosticAnalyzer
             start.RegisterOperationAction(c => AnalyzeLambda(c, known), OperationKind.AnonymousFunction);
             start.RegisterOperationAction(c => AnalyzeInvocation(c, known), OperationKind.Invocation);
             start.RegisterOperationAction(c => AnalyzePropertyReference(c, known), OperationKind.PropertyReference);
-            start.RegisterOperationAction(c => AnalyzeTry(c, known), OperationKind.Try);
             start.RegisterOperationAction(c => AnalyzeExpressionStatement(c, known), OperationKind.ExpressionStatement);
             start.RegisterOperationAction(c => AnalyzeDeclarator(c, known), OperationKind.VariableDeclarator);
             start.RegisterSymbolAction(c => AnalyzeMethod(c, known), SymbolKind.Method);
@@ -183,71 +181,6 @@ public sealed class ContextUsageAnalyzer : DiagnosticAnalyzer
         {
             context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.AsyncVoidHandler, method.Locations.FirstOrDefault(), method.Name));
         }
-    }
-
-    // ------------------------------------------------------------------ DA3005
-
-    private static void AnalyzeTry(OperationAnalysisContext context, KnownSymbols known)
-    {
-        var tryOperation = (ITryOperation)context.Operation;
-        if (tryOperation.Catches.IsEmpty || !ContainsDurableAwait(tryOperation.Body, known))
-        {
-            return;
-        }
-
-        foreach (var clause in tryOperation.Catches)
-        {
-            if (clause.Filter is not null || !Catches(clause.ExceptionType, known) || Rethrows(clause.Handler))
-            {
-                continue;
-            }
-
-            var location = clause.Syntax is CatchClauseSyntax syntax
-                ? (syntax.Declaration?.GetLocation() ?? syntax.CatchKeyword.GetLocation())
-                : clause.Syntax.GetLocation();
-            context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.CatchSwallowsSdkExceptions, location));
-        }
-    }
-
-    /// <summary>A catch-all, or a catch of InvocationClosedException itself. (Catching TerminalException is the saga pattern.)</summary>
-    private static bool Catches(ITypeSymbol? exceptionType, KnownSymbols known) =>
-        known.IsCatchAll(exceptionType) || KnownSymbols.Is(exceptionType, known.InvocationClosedException);
-
-    private static bool Rethrows(IBlockOperation handler)
-    {
-        foreach (var operation in handler.Descendants())
-        {
-            if (operation is IThrowOperation)
-            {
-                return true;
-            }
-
-            if (operation is IAnonymousFunctionOperation or ILocalFunctionOperation)
-            {
-                continue;
-            }
-        }
-
-        return false;
-    }
-
-    /// <summary>An await of a durable future, a context call, or a call that is handed the context (a durable helper).</summary>
-    private static bool ContainsDurableAwait(IOperation body, KnownSymbols known)
-    {
-        foreach (var operation in body.Descendants())
-        {
-            switch (operation)
-            {
-                case IAwaitOperation await when known.IsDurableAwaitable(await.Operation.Type):
-                    return true;
-                case IInvocationOperation invocation when known.IsContextMember(invocation.TargetMethod):
-                    return true;
-                case IArgumentOperation argument when known.IsContextType(argument.Value.Type):
-                    return true;
-            }
-        }
-
-        return false;
     }
 
     // ------------------------------------------------------------------ DA3006

@@ -129,34 +129,6 @@ public class ContextUsageTests
     }
 
     [Test]
-    public async Task CatchAllAroundDurableAwaitsIsReported()
-    {
-        await VerifyCS.VerifyAsync("""
-            [Service]
-            public partial class Svc
-            {
-                [Handler]
-                public async Task<int> Run(IContext ctx)
-                {
-                    try { await ctx.SleepAsync(TimeSpan.FromSeconds(1)); } {|#0:catch|} { }
-                    try { await ctx.RunAsync("x", ct => Task.FromResult(1)); } catch {|#1:(Exception e)|} { Console.WriteLine(e); }
-                    try { await Helper(ctx); } catch {|#2:(Exception)|} { return 0; }
-                    try { await ctx.SleepAsync(TimeSpan.FromSeconds(1)); } catch (Exception) { throw; }
-                    try { await ctx.SleepAsync(TimeSpan.FromSeconds(1)); } catch (Exception e) when (e is not InvocationClosedException) { }
-                    try { await ctx.RunAsync("pay", ct => Task.FromResult(1)); } catch (TerminalException) { await ctx.RunAsync("refund", ct => Task.FromResult(2)); }
-                    try { int.Parse("x"); } catch (Exception) { }
-                    return 1;
-                }
-
-                private static Task Helper(IContext ctx) => Task.CompletedTask;
-            }
-            """,
-            VerifyCS.Diagnostic(RuleIds.CatchSwallowsSdkExceptions).WithLocation(0),
-            VerifyCS.Diagnostic(RuleIds.CatchSwallowsSdkExceptions).WithLocation(1),
-            VerifyCS.Diagnostic(RuleIds.CatchSwallowsSdkExceptions).WithLocation(2));
-    }
-
-    [Test]
     public async Task DurableFuturesNeverAwaitedAreReported()
     {
         await VerifyCS.VerifyAsync("""
