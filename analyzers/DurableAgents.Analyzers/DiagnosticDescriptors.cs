@@ -244,9 +244,9 @@ public static class DiagnosticDescriptors
         RuleIds.CapturedVariableMutatedInsideStep,
         RuleCategories.Context,
         DiagnosticSeverity.Warning,
-        "Captured variable mutated inside a step",
-        "'{0}' is declared outside the RunAsync delegate and changed inside it; on replay the step does not run and the change is lost; return the value from the step instead",
-        "On replay RunAsync returns the journaled result without running the delegate, so side effects on captured variables happen only on the first execution.");
+        "Variable or field mutated inside a step",
+        "'{0}' is changed inside a step but lives outside it; on replay the step body does not run, so the change is lost and the code after the step sees a different value; return the value from the step instead",
+        "On replay RunAsync (and every delegate the runtime runs as a step) returns the journaled result without running the body, so changes the body makes to fields and properties of the handler, static state, or captured variables read after the step happen only on the first execution.");
 
     public static readonly DiagnosticDescriptor BlockingWaitOnDurableFuture = Create(
         RuleIds.BlockingWaitOnDurableFuture,
@@ -268,9 +268,9 @@ public static class DiagnosticDescriptors
         RuleIds.CatchSwallowsSdkExceptions,
         RuleCategories.Context,
         DiagnosticSeverity.Warning,
-        "Catch swallows the SDK's suspension exceptions",
-        "This catch clause can swallow InvocationClosedException and CancelledException thrown at durable awaits; rethrow, or catch a narrower type or use a 'when' filter",
-        "The SDK unwinds handler code with InvocationClosedException when an attempt ends (suspension, retry, journal mismatch) and signals cancellation with CancelledException. Swallowing them runs code whose outcome is already decided.");
+        "Catch swallows the SDK's suspension or cancellation exceptions",
+        "This catch clause can swallow {0} thrown at the durable awaits of its try block; rethrow it with 'throw;' or exclude it with a filter such as 'when (e is not {1})'",
+        "The SDK unwinds handler code with InvocationClosedException when an attempt ends (suspension, retry, journal mismatch) and signals cancellation with CancelledException, a TerminalException. A catch that covers them (catch, catch (Exception), catch (TerminalException)), whose filter does not exclude them and whose block does not rethrow them, runs code whose outcome is already decided or ignores the cancellation.");
 
     public static readonly DiagnosticDescriptor DurableFutureNotAwaited = Create(
         RuleIds.DurableFutureNotAwaited,

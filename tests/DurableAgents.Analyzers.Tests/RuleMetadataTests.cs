@@ -12,7 +12,7 @@ namespace DurableAgents.Analyzers.Tests;
 public class RuleMetadataTests
 {
     private static readonly DiagnosticAnalyzer[] Analyzers =
-        [new DeclarationAnalyzer(), new JsonMetadataAnalyzer(), new UndeclaredToolAnalyzer(), new DeterminismAnalyzer(), new ToolStaticStateAnalyzer(), new ContextUsageAnalyzer()];
+        [new DeclarationAnalyzer(), new JsonMetadataAnalyzer(), new UndeclaredToolAnalyzer(), new DeterminismAnalyzer(), new ToolStaticStateAnalyzer(), new ContextUsageAnalyzer(), new StepMutationAnalyzer(), new CatchAnalyzer()];
 
     private static IEnumerable<DiagnosticDescriptor> AllDescriptors => DiagnosticDescriptors.All;
 

@@ -9,8 +9,9 @@ using Microsoft.CodeAnalysis.Operations;
 namespace DurableAgents.Analyzers.Context;
 
 /// <summary>
-/// DA3001–DA3007: misuse of the durable context and its futures. These rules are local (the types tell what is
-/// durable), so they apply wherever the code is, not only in code reachable from a handler.
+/// DA3001, DA3003, DA3004, DA3006, DA3007: misuse of the durable context and its futures. These rules are local (the
+/// types tell what is durable), so they apply wherever the code is, not only in code reachable from a handler.
+/// DA3002 is <see cref="StepMutationAnalyzer"/>, DA3005 is <see cref="CatchAnalyzer"/>.
 /// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class ContextUsageAnalyzer : DiagnosticAnalyzer
@@ -19,18 +20,10 @@ public sealed class ContextUsageAnalyzer : DiagnosticAnalyzer
     private static readonly ImmutableHashSet<string> MetadataMembers = ImmutableHashSet.Create(
         "InvocationId", "RequestHeaders", "CancellationToken", "JsonOptions", "IsReplaying", "Key");
 
-    // Mutating members of collections and builders: a captured one changed in a step loses the change on replay.
-    private static readonly ImmutableHashSet<string> MutatingMembers = ImmutableHashSet.Create(
-        "Add", "AddRange", "Insert", "InsertRange", "Remove", "RemoveAt", "RemoveAll", "RemoveRange", "Clear",
-        "Push", "Pop", "Enqueue", "Dequeue", "TryAdd", "TryRemove", "TryUpdate", "AddOrUpdate", "GetOrAdd",
-        "Append", "AppendLine", "AppendFormat", "Sort", "Reverse");
-
     public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(
         DiagnosticDescriptors.ContextUsedInsideStep,
-        DiagnosticDescriptors.CapturedVariableMutatedInsideStep,
         DiagnosticDescriptors.BlockingWaitOnDurableFuture,
         DiagnosticDescriptors.AsyncVoidHandler,
-        DiagnosticDescriptors.CatchSwallowsSdkExceptions,
         DiagnosticDescriptors.DurableFutureNotAwaited,
         DiagnosticDescriptors.StateWriteInSharedHandler);
 
@@ -49,14 +42,13 @@ public sealed class ContextUsageAnalyzer : DiagnosticAnalyzer
             start.RegisterOperationAction(c => AnalyzeLambda(c, known), OperationKind.AnonymousFunction);
             start.RegisterOperationAction(c => AnalyzeInvocation(c, known), OperationKind.Invocation);
             start.RegisterOperationAction(c => AnalyzePropertyReference(c, known), OperationKind.PropertyReference);
-            start.RegisterOperationAction(c => AnalyzeTry(c, known), OperationKind.Try);
             start.RegisterOperationAction(c => AnalyzeExpressionStatement(c, known), OperationKind.ExpressionStatement);
             start.RegisterOperationAction(c => AnalyzeDeclarator(c, known), OperationKind.VariableDeclarator);
             start.RegisterSymbolAction(c => AnalyzeMethod(c, known), SymbolKind.Method);
         });
     }
 
-    // ------------------------------------------------------------------ DA3001, DA3002
+    // ------------------------------------------------------------------ DA3001
 
     private static void AnalyzeLambda(OperationAnalysisContext context, KnownSymbols known)
     {
@@ -66,7 +58,6 @@ public sealed class ContextUsageAnalyzer : DiagnosticAnalyzer
             return;
         }
 
-        var span = lambda.Syntax.Span;
         foreach (var operation in lambda.Body.Descendants())
         {
             switch (operation)
@@ -82,19 +73,6 @@ public sealed class ContextUsageAnalyzer : DiagnosticAnalyzer
                 case IAwaitOperation await when known.IsDurableAwaitable(await.Operation.Type) && !IsContextCall(await.Operation, known):
                     context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.ContextUsedInsideStep, await.Syntax.GetLocation(), "await " + await.Operation.Syntax));
                     break;
-                case ISimpleAssignmentOperation or ICompoundAssignmentOperation or ICoalesceAssignmentOperation:
-                    ReportCapturedWrite(context, ((IAssignmentOperation)operation).Target, span);
-                    break;
-                case IIncrementOrDecrementOperation increment:
-                    ReportCapturedWrite(context, increment.Target, span);
-                    break;
-                case IArgumentOperation { Parameter.RefKind: RefKind.Ref or RefKind.Out } argument:
-                    ReportCapturedWrite(context, argument.Value, span);
-                    break;
-                case IInvocationOperation invocation when MutatingMembers.Contains(invocation.TargetMethod.Name)
-                                                          && IsCollectionOrBuilder(invocation.TargetMethod.ContainingType):
-                    ReportCapturedWrite(context, invocation.Instance, span);
-                    break;
             }
         }
     }
@@ -105,63 +83,6 @@ public sealed class ContextUsageAnalyzer : DiagnosticAnalyzer
 
     private static bool IsContextCall(IOperation operation, KnownSymbols known) =>
         OperationHelpers.WalkDownConversion(operation) is IInvocationOperation invocation && known.IsContextMember(invocation.TargetMethod);
-
-    /// <summary>
-    /// Reports a write to <paramref name="target"/> (or through it: a field, property, element or collection of it) when
-    /// the variable at its root is declared outside the step's lambda.
-    /// </summary>
-    private static void ReportCapturedWrite(OperationAnalysisContext context, IOperation? target, Microsoft.CodeAnalysis.Text.TextSpan stepSpan)
-    {
-        if (target is null)
-        {
-            return;
-        }
-
-        var root = OperationHelpers.WalkDownConversion(target);
-        while (true)
-        {
-            if (root is IMemberReferenceOperation { Instance: { } instance })
-            {
-                root = OperationHelpers.WalkDownConversion(instance);
-            }
-            else if (root is IArrayElementReferenceOperation element)
-            {
-                root = OperationHelpers.WalkDownConversion(element.ArrayReference);
-            }
-            else
-            {
-                break;
-            }
-        }
-
-        ISymbol? symbol = root switch
-        {
-            ILocalReferenceOperation local => local.Local,
-            IParameterReferenceOperation parameter => parameter.Parameter,
-            _ => null,
-        };
-        if (symbol is null)
-        {
-            return;
-        }
-
-        foreach (var reference in symbol.DeclaringSyntaxReferences)
-        {
-            if (reference.SyntaxTree == target.Syntax.SyntaxTree && stepSpan.Contains(reference.Span))
-            {
-                return; // declared inside the step: not captured
-            }
-        }
-
-        context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.CapturedVariableMutatedInsideStep, target.Syntax.GetLocation(), symbol.Name));
-    }
-
-    private static bool IsCollectionOrBuilder(INamedTypeSymbol? type)
-    {
-        var ns = type?.ContainingNamespace?.ToDisplayString();
-        return ns is "System.Collections.Generic" or "System.Collections.Concurrent" or "System.Collections.ObjectModel" or "System.Collections"
-            || (ns == "System.Text" && type!.Name == "StringBuilder");
-    }
 
     // ------------------------------------------------------------------ DA3003, DA3007
 
@@ -260,71 +181,6 @@ public sealed class ContextUsageAnalyzer : DiagnosticAnalyzer
         {
             context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.AsyncVoidHandler, method.Locations.FirstOrDefault(), method.Name));
         }
-    }
-
-    // ------------------------------------------------------------------ DA3005
-
-    private static void AnalyzeTry(OperationAnalysisContext context, KnownSymbols known)
-    {
-        var tryOperation = (ITryOperation)context.Operation;
-        if (tryOperation.Catches.IsEmpty || !ContainsDurableAwait(tryOperation.Body, known))
-        {
-            return;
-        }
-
-        foreach (var clause in tryOperation.Catches)
-        {
-            if (clause.Filter is not null || !Catches(clause.ExceptionType, known) || Rethrows(clause.Handler))
-            {
-                continue;
-            }
-
-            var location = clause.Syntax is CatchClauseSyntax syntax
-                ? (syntax.Declaration?.GetLocation() ?? syntax.CatchKeyword.GetLocation())
-                : clause.Syntax.GetLocation();
-            context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.CatchSwallowsSdkExceptions, location));
-        }
-    }
-
-    /// <summary>A catch-all, or a catch of InvocationClosedException itself. (Catching TerminalException is the saga pattern.)</summary>
-    private static bool Catches(ITypeSymbol? exceptionType, KnownSymbols known) =>
-        known.IsCatchAll(exceptionType) || KnownSymbols.Is(exceptionType, known.InvocationClosedException);
-
-    private static bool Rethrows(IBlockOperation handler)
-    {
-        foreach (var operation in handler.Descendants())
-        {
-            if (operation is IThrowOperation)
-            {
-                return true;
-            }
-
-            if (operation is IAnonymousFunctionOperation or ILocalFunctionOperation)
-            {
-                continue;
-            }
-        }
-
-        return false;
-    }
-
-    /// <summary>An await of a durable future, a context call, or a call that is handed the context (a durable helper).</summary>
-    private static bool ContainsDurableAwait(IOperation body, KnownSymbols known)
-    {
-        foreach (var operation in body.Descendants())
-        {
-            switch (operation)
-            {
-                case IAwaitOperation await when known.IsDurableAwaitable(await.Operation.Type):
-                    return true;
-                case IInvocationOperation invocation when known.IsContextMember(invocation.TargetMethod):
-                    return true;
-                case IArgumentOperation argument when known.IsContextType(argument.Value.Type):
-                    return true;
-            }
-        }
-
-        return false;
     }
 
     // ------------------------------------------------------------------ DA3006

@@ -1,6 +1,6 @@
 using DurableAgents.Analyzers.Tests.Verifiers;
 using Microsoft.CodeAnalysis.Testing;
-using VerifyContext = DurableAgents.Analyzers.Tests.Verifiers.AnalyzerVerifier<DurableAgents.Analyzers.Context.ContextUsageAnalyzer>;
+using VerifyContext = DurableAgents.Analyzers.Tests.Verifiers.AnalyzerVerifier<DurableAgents.Analyzers.Context.StepMutationAnalyzer>;
 using VerifyCS = DurableAgents.Analyzers.Tests.Verifiers.AnalyzerVerifier<DurableAgents.Analyzers.Determinism.DeterminismAnalyzer>;
 
 namespace DurableAgents.Analyzers.Tests.Determinism;
