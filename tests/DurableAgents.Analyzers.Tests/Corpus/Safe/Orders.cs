@@ -116,7 +116,7 @@ public sealed partial class OrderService(IHttpClientFactory httpClients, IOption
             });
             return $"Order {orderId} cancelled.";
         }
-        catch (TerminalException e) when (e.Code == 409)
+        catch (TerminalException e) when (e is not CancelledException && e.Code == 409) // cancellation is 409 too: let it through
         {
             ctx.Logger.LogWarning("Order {OrderId} could not be refunded: {Reason}", orderId, e.Message);
             return $"Order {orderId} was already settled; a credit note will follow.";

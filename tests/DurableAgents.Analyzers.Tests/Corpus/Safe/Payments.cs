@@ -95,7 +95,7 @@ public sealed partial class PaymentService(HttpClient http, ILogger<PaymentServi
             });
             return new PaymentOutcome(request.OrderId, true, reference, null);
         }
-        catch (TerminalException primaryFailure)
+        catch (TerminalException primaryFailure) when (primaryFailure is not CancelledException)
         {
             logger.LogWarning("Primary provider declined {OrderId}: {Reason}", request.OrderId, primaryFailure.Message);
             try
@@ -108,7 +108,7 @@ public sealed partial class PaymentService(HttpClient http, ILogger<PaymentServi
                 }, new RunOptions { RetryPolicy = RetryPolicy.Exponential(TimeSpan.FromSeconds(1), maxAttempts: 3) });
                 return new PaymentOutcome(request.OrderId, true, reference, null);
             }
-            catch (TerminalException secondaryFailure)
+            catch (TerminalException secondaryFailure) when (secondaryFailure is not CancelledException)
             {
                 return new PaymentOutcome(request.OrderId, false, null, $"{primaryFailure.Message}; {secondaryFailure.Message}");
             }
