@@ -142,6 +142,32 @@ public class HelperFlowTests
     }
 
     [Test]
+    public async Task WrapperInAGenericClassIsRecognisedAndItsInlineSiblingIsReported()
+    {
+        await VerifyCS.VerifyAsync("""
+            [Service]
+            public partial class Greeter
+            {
+                [Handler]
+                public async Task<string> Greet(IContext ctx, string name)
+                {
+                    var steps = new Steps<string>(ctx);
+                    var a = await steps.Journal(ct => Task.FromResult(DateTime.UtcNow.ToString()));
+                    var b = await steps.Inline(ct => Task.FromResult({|#0:DateTime.UtcNow|}.ToString()));
+                    return name + a + b;
+                }
+            }
+
+            public sealed class Steps<T>(IContext ctx)
+            {
+                public async Task<T> Journal(Func<CancellationToken, Task<T>> body) => await ctx.RunAsync("journal", body);
+                public Task<T> Inline(Func<CancellationToken, Task<T>> body) => body(CancellationToken.None);
+            }
+            """,
+            Clock(0, "Greeter.Greet → lambda passed to Steps.Inline"));
+    }
+
+    [Test]
     public async Task ParameterlessDelegateCalledInsideTheStepBodyIsRecognised()
     {
         // Func<Task<T>> rather than RunAsync's own Func<CancellationToken, Task<T>>: the helper calls it inside the step.

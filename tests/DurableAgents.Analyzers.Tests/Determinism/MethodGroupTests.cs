@@ -69,7 +69,7 @@ public class MethodGroupTests
                     var temp = await Steps.Journal(ctx, Path.GetTempFileName);
                     Func<string> stored = Path.GetRandomFileName;
                     var other = await Steps.Journal(ctx, stored);
-                    return text + temp + other;
+                    return text + temp + other + nameof(File.Exists);
                 }
 
                 private static Task<string> ReadStep(CancellationToken ct) => File.ReadAllTextAsync("a.txt", ct);
