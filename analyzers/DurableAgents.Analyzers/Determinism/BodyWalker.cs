@@ -16,6 +16,7 @@ internal sealed class BodyWalker
     private readonly KnownSymbols _known;
     private readonly ApiCatalogue _catalogue;
     private readonly StepWrappers _wrappers;
+    private readonly ViolationChecks _checks;
     private readonly CancellationToken _cancellationToken;
     private readonly HashSet<ILocalSymbol> _delegateLocals = new(SymbolEqualityComparer.Default);
     private readonly Dictionary<ILocalSymbol, IParameterSymbol> _parameterAliases = new(SymbolEqualityComparer.Default);
@@ -27,6 +28,7 @@ internal sealed class BodyWalker
         _known = known;
         _catalogue = catalogue;
         _wrappers = wrappers;
+        _checks = new ViolationChecks(known);
         _cancellationToken = cancellationToken;
         Root = new Node(owner, DisplayOf(owner));
         Nodes.Add(owner, Root);
@@ -115,12 +117,12 @@ internal sealed class BodyWalker
                 return;
 
             case IObjectCreationOperation creation when creation.Constructor is { } constructor:
-                Check(_catalogue.LookupMethod(constructor, creation), creation, node);
+                _checks.Check(_catalogue.LookupMethod(constructor, creation), creation, node);
                 AddSourceEdge(constructor, node, isVirtual: false);
                 break;
 
             case IPropertyReferenceOperation property:
-                Check(_catalogue.LookupProperty(property.Property), property, node);
+                _checks.Check(_catalogue.LookupProperty(property.Property), property, node);
                 var accessor = IsWriteTarget(property) ? property.Property.SetMethod : property.Property.GetMethod;
                 if (accessor is not null)
                 {
@@ -130,11 +132,11 @@ internal sealed class BodyWalker
                 break;
 
             case IFieldReferenceOperation field:
-                CheckMutableStatic(field, node);
+                _checks.CheckMutableStatic(field, node);
                 break;
 
             case IForEachLoopOperation loop:
-                CheckUnorderedIteration(loop, node);
+                _checks.CheckUnorderedIteration(loop, node);
                 break;
 
             case ILocalReferenceOperation local when _delegateLocals.Contains(local.Local):
@@ -157,7 +159,7 @@ internal sealed class BodyWalker
                     groupNode = GetNode(groupLocal, groupLocal.Name);
                 }
 
-                Check(_catalogue.LookupMethod(methodReference.Method, methodReference), methodReference, groupNode);
+                _checks.Check(_catalogue.LookupMethod(methodReference.Method, methodReference), methodReference, groupNode);
                 AddSourceEdge(methodReference.Method, groupNode, IsDispatched(methodReference.Method));
                 break;
         }
@@ -199,7 +201,7 @@ internal sealed class BodyWalker
             return;
         }
 
-        Check(_catalogue.LookupMethod(target, invocation), invocation, node);
+        _checks.Check(_catalogue.LookupMethod(target, invocation), invocation, node);
 
         var callee = Normalize(target);
         var isVirtual = invocation.IsVirtual; // not base.M()
@@ -317,7 +319,7 @@ internal sealed class BodyWalker
             case IMethodReferenceOperation methodReference:
                 // A library method group (Path.GetTempFileName): a violation unless the callee runs it in a step.
                 Visit(methodReference.Instance, node);
-                Check(_catalogue.LookupMethod(methodReference.Method, methodReference), methodReference, node, callee, ordinal);
+                _checks.Check(_catalogue.LookupMethod(methodReference.Method, methodReference), methodReference, node, callee, ordinal);
                 return true;
             case ILocalReferenceOperation local when _delegateLocals.Contains(local.Local):
                 node.Edges.Add(new Edge(local.Local, callee, ordinal));
@@ -430,127 +432,4 @@ internal sealed class BodyWalker
 
     private static bool IsWriteTarget(IOperation operation) =>
         operation.Parent is IAssignmentOperation assignment && assignment.Target == operation && operation.Parent is not ICompoundAssignmentOperation;
-
-    private void Check(ApiHit? hit, IOperation operation, Node node, IMethodSymbol? unlessStepParameterOf = null, int ordinal = -1)
-    {
-        if (hit is not { } found)
-        {
-            return;
-        }
-
-        var descriptor = found.Rule switch
-        {
-            ApiRule.Clock => DiagnosticDescriptors.NonDeterministicClock,
-            ApiRule.Guid => DiagnosticDescriptors.NonDeterministicGuid,
-            ApiRule.Random => DiagnosticDescriptors.NonDeterministicRandom,
-            ApiRule.Delay => DiagnosticDescriptors.NonDurableDelay,
-            ApiRule.Concurrency => DiagnosticDescriptors.UnjournaledConcurrency,
-            ApiRule.ConfigureAwait => DiagnosticDescriptors.ConfigureAwaitFalse,
-            ApiRule.TaskCombinator => DiagnosticDescriptors.TaskCombinatorOverDurableFutures,
-            ApiRule.Io => DiagnosticDescriptors.IoOutsideStep,
-            ApiRule.Llm => DiagnosticDescriptors.LlmCallOutsideStep,
-            ApiRule.AgentRun => DiagnosticDescriptors.AgentRunOutsideStep,
-            _ => DiagnosticDescriptors.EnvironmentRead,
-        };
-        var location = operation.Syntax.GetLocation();
-        if (node.Violations.Count > 0
-            && node.Violations[node.Violations.Count - 1] is { } last
-            && last.Descriptor == descriptor
-            && last.Location.SourceTree == location.SourceTree
-            && last.Location.SourceSpan.Contains(location.SourceSpan))
-        {
-            return; // TimeProvider.System.GetUtcNow(): one finding, at the outer call
-        }
-
-        string? extra = found.Rule == ApiRule.TaskCombinator ? (operation as IInvocationOperation)?.TargetMethod.Name : null;
-        node.Violations.Add(new Violation(descriptor, location, found.Display, extra, unlessStepParameterOf, ordinal));
-    }
-
-    private void CheckMutableStatic(IFieldReferenceOperation reference, Node node)
-    {
-        var field = reference.Field;
-        if (!field.IsStatic || field.IsReadOnly || field.IsConst || field.IsImplicitlyDeclared || field.ContainingType?.TypeKind == TypeKind.Enum)
-        {
-            return;
-        }
-
-        // Only reads: a plain assignment target is a write (a compound assignment both reads and writes).
-        if (reference.Parent is ISimpleAssignmentOperation assignment && assignment.Target == reference)
-        {
-            return;
-        }
-
-        node.Violations.Add(new Violation(
-            DiagnosticDescriptors.MutableStaticRead,
-            reference.Syntax.GetLocation(),
-            field.ContainingType?.Name + "." + field.Name,
-            null));
-    }
-
-    private void CheckUnorderedIteration(IForEachLoopOperation loop, Node node)
-    {
-        var collection = OperationHelpers.WalkDownConversion(loop.Collection);
-        var type = collection.Type;
-        if (collection is IPropertyReferenceOperation { Property.Name: "Keys" or "Values" } keysOrValues)
-        {
-            type = keysOrValues.Instance?.Type ?? type;
-        }
-
-        if (type is not INamedTypeSymbol named || !IsHashOrdered(named) || !ContainsDurableOperation(loop.Body))
-        {
-            return;
-        }
-
-        node.Violations.Add(new Violation(
-            DiagnosticDescriptors.UnorderedIterationDrivesDurableCalls,
-            loop.Collection.Syntax.GetLocation(),
-            "foreach over " + named.Name,
-            null));
-    }
-
-    private static bool IsHashOrdered(INamedTypeSymbol type)
-    {
-        for (INamedTypeSymbol? current = type; current is not null; current = current.ContainingType)
-        {
-            var ns = current.ContainingNamespace?.ToDisplayString();
-            if (ns is "System.Collections.Generic" or "System.Collections.Concurrent" or "System.Collections.Immutable" or "System.Collections")
-            {
-                switch (current.MetadataName)
-                {
-                    case "HashSet`1":
-                    case "Dictionary`2":
-                    case "ConcurrentDictionary`2":
-                    case "ConcurrentBag`1":
-                    case "ImmutableHashSet`1":
-                    case "ImmutableDictionary`2":
-                    case "Hashtable":
-                        return true;
-                }
-            }
-        }
-
-        return false;
-    }
-
-    /// <summary>True if the operation issues a durable operation (a context call or a durable future) outside nested lambdas.</summary>
-    internal bool ContainsDurableOperation(IOperation? operation)
-    {
-        if (operation is null)
-        {
-            return false;
-        }
-
-        foreach (var descendant in operation.DescendantsAndSelf())
-        {
-            switch (descendant)
-            {
-                case IInvocationOperation invocation when _known.IsContextMember(invocation.TargetMethod) || _known.IsDurableAwaitable(invocation.Type):
-                    return true;
-                case IAwaitOperation await when _known.IsDurableAwaitable(await.Operation.Type):
-                    return true;
-            }
-        }
-
-        return false;
-    }
 }
