@@ -101,6 +101,11 @@ internal sealed class BodyWalker
                 when _known.GetStepMode(property.Property) is var mode and not StepMode.None:
                 // options.OnApprovalRequested = ...: the runtime runs the delegate in a step.
                 Visit(property.Instance, node);
+                if (mode == StepMode.Delegate && TrackedParameter(assignment.Value) is { } assigned)
+                {
+                    _wrappers.AddStepUse(assigned); // a helper that installs its delegate parameter as a step hook
+                }
+
                 VisitStepValue(assignment.Value, mode, node);
                 return;
 

@@ -168,6 +168,27 @@ public class HelperFlowTests
     }
 
     [Test]
+    public async Task HelperInstallingItsDelegateAsAStepHookIsAWrapper()
+    {
+        await VerifyCS.VerifyAsync("""
+            using DurableAgents.Agents;
+
+            [DurableAgent]
+            public partial class Booker : IConfigureDurableAgent
+            {
+                public void Configure(DurableAgentOptions options) =>
+                    Hooks.OnApproval(options, (pending, ct) => System.IO.File.AppendAllTextAsync("log", DateTime.UtcNow.ToString(), ct));
+            }
+
+            public static class Hooks
+            {
+                public static void OnApproval(DurableAgentOptions options, Func<IReadOnlyList<PendingApproval>, CancellationToken, Task> hook) =>
+                    options.OnApprovalRequested = hook;
+            }
+            """);
+    }
+
+    [Test]
     public async Task ParameterlessDelegateCalledInsideTheStepBodyIsRecognised()
     {
         // Func<Task<T>> rather than RunAsync's own Func<CancellationToken, Task<T>>: the helper calls it inside the step.
