@@ -122,7 +122,10 @@ internal sealed class NestedContextUse
                 {
                     if (inStep)
                     {
-                        _sites.Add((invocation.Syntax.GetLocation(), callee));
+                        if (!IsAwaitedDurableFuture(invocation))
+                        {
+                            _sites.Add((invocation.Syntax.GetLocation(), callee));
+                        }
                     }
                     else
                     {
@@ -161,6 +164,18 @@ internal sealed class NestedContextUse
         {
             Visit(child, summary, inStep);
         }
+    }
+
+    /// <summary><c>await Helper(ctx)</c> where the helper returns a durable future: AnalyzeLambda reports the await already.</summary>
+    private bool IsAwaitedDurableFuture(IInvocationOperation invocation)
+    {
+        var parent = invocation.Parent;
+        while (parent is IConversionOperation or IParenthesizedOperation)
+        {
+            parent = parent.Parent;
+        }
+
+        return parent is IAwaitOperation && _known.IsDurableAwaitable(invocation.Type);
     }
 
     private bool IsOnContext(IOperation? instance) => instance is null || _known.IsContextType(instance.Type);

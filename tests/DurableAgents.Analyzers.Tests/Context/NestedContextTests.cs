@@ -61,6 +61,27 @@ public class NestedContextTests
     }
 
     [Test]
+    public async Task AwaitedDurableFutureFromAHelperIsReportedOnce()
+    {
+        // The await of a durable future in a step is reported by the direct check; the helper call is not reported again.
+        await VerifyCS.VerifyAsync("""
+            [Service]
+            public partial class Orders
+            {
+                [Handler]
+                public async Task Place(IContext ctx) =>
+                    await ctx.RunAsync("a", async _ => {|#0:await Helpers.Pause(ctx)|});
+            }
+
+            public static class Helpers
+            {
+                public static DurableFuture Pause(IContext ctx) => ctx.SleepAsync(TimeSpan.FromSeconds(1));
+            }
+            """,
+            VerifyCS.Diagnostic(RuleIds.ContextUsedInsideStep).WithLocation(0).WithArguments("await Helpers.Pause(ctx)"));
+    }
+
+    [Test]
     public async Task HelpersWithoutDurableOperationsAndHelpersCalledOutsideStepsAreFine()
     {
         await VerifyCS.VerifyAsync("""
