@@ -10,8 +10,9 @@ namespace DurableAgents.Analyzers.Context;
 
 /// <summary>
 /// DA3001, DA3003, DA3004, DA3006, DA3007: misuse of the durable context and its futures. These rules are local (the
-/// types tell what is durable), so they apply wherever the code is, not only in code reachable from a handler.
-/// DA3002 is <see cref="StepMutationAnalyzer"/>, DA3005 is <see cref="CatchAnalyzer"/>.
+/// types tell what is durable), so they apply wherever the code is, not only in code reachable from a handler. The one
+/// exception is DA3001 through helpers a step body calls (<see cref="NestedContextUse"/>), reported at the compilation
+/// end. DA3002 is <see cref="StepMutationAnalyzer"/>, DA3005 is <see cref="CatchAnalyzer"/>.
 /// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class ContextUsageAnalyzer : DiagnosticAnalyzer
@@ -25,7 +26,11 @@ public sealed class ContextUsageAnalyzer : DiagnosticAnalyzer
         DiagnosticDescriptors.BlockingWaitOnDurableFuture,
         DiagnosticDescriptors.AsyncVoidHandler,
         DiagnosticDescriptors.DurableFutureNotAwaited,
-        DiagnosticDescriptors.StateWriteInSharedHandler);
+        DiagnosticDescriptors.StateWriteInSharedHandler,
+        NestedContextUse.EndDescriptor);
+
+    /// <summary>Context members that only read invocation metadata (harmless inside a step).</summary>
+    internal static bool IsMetadataMember(string name) => MetadataMembers.Contains(name);
 
     public override void Initialize(AnalysisContext context)
     {
@@ -45,6 +50,11 @@ public sealed class ContextUsageAnalyzer : DiagnosticAnalyzer
             start.RegisterOperationAction(c => AnalyzeExpressionStatement(c, known), OperationKind.ExpressionStatement);
             start.RegisterOperationAction(c => AnalyzeDeclarator(c, known), OperationKind.VariableDeclarator);
             start.RegisterSymbolAction(c => AnalyzeMethod(c, known), SymbolKind.Method);
+
+            // DA3001 through helpers called from step bodies: needs every body, so it is reported at the end.
+            var nested = new NestedContextUse(known);
+            start.RegisterOperationBlockAction(nested.AnalyzeBlock);
+            start.RegisterCompilationEndAction(nested.Report);
         });
     }
 

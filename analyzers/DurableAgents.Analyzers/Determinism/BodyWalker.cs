@@ -15,17 +15,20 @@ internal sealed partial class BodyWalker
 {
     private readonly KnownSymbols _known;
     private readonly ApiCatalogue _catalogue;
-    private readonly IMethodSymbol _owner;
+    private readonly StepWrappers _wrappers;
+    private readonly ViolationChecks _checks;
     private readonly CancellationToken _cancellationToken;
     private readonly HashSet<ILocalSymbol> _delegateLocals = new(SymbolEqualityComparer.Default);
+    private readonly Dictionary<ILocalSymbol, IParameterSymbol> _parameterAliases = new(SymbolEqualityComparer.Default);
     private readonly HashSet<IOperation> _stepReturningLambdas = new();
     private int _insideStepArgument;
 
-    public BodyWalker(KnownSymbols known, ApiCatalogue catalogue, IMethodSymbol owner, CancellationToken cancellationToken)
+    public BodyWalker(KnownSymbols known, ApiCatalogue catalogue, StepWrappers wrappers, IMethodSymbol owner, CancellationToken cancellationToken)
     {
         _known = known;
         _catalogue = catalogue;
-        _owner = owner;
+        _wrappers = wrappers;
+        _checks = new ViolationChecks(known);
         _cancellationToken = cancellationToken;
         Root = new Node(owner, DisplayOf(owner));
         Nodes.Add(owner, Root);
@@ -35,9 +38,6 @@ internal sealed partial class BodyWalker
 
     /// <summary>Every node of the block, keyed by symbol; the owner method first.</summary>
     public Dictionary<ISymbol, Node> Nodes { get; } = new(SymbolEqualityComparer.Default);
-
-    /// <summary>Ordinals of the owner's delegate parameters that it passes to a step (it is a step wrapper).</summary>
-    public HashSet<int> StepParameters { get; } = new();
 
     public void Walk(IOperation block) => Visit(block, Root);
 
@@ -101,6 +101,11 @@ internal sealed partial class BodyWalker
                 when _known.GetStepMode(property.Property) is var mode and not StepMode.None:
                 // options.OnApprovalRequested = ...: the runtime runs the delegate in a step.
                 Visit(property.Instance, node);
+                if (mode == StepMode.Delegate && TrackedParameter(assignment.Value) is { } assigned)
+                {
+                    _wrappers.AddStepUse(assigned); // a helper that installs its delegate parameter as a step hook
+                }
+
                 VisitStepValue(assignment.Value, mode, node);
                 return;
 
@@ -117,16 +122,16 @@ internal sealed partial class BodyWalker
                 return;
 
             case IObjectCreationOperation creation when creation.Constructor is { } constructor:
-                Check(_catalogue.LookupMethod(constructor, creation), creation, node);
-                AddSourceEdge(constructor, node);
+                _checks.Check(_catalogue.LookupMethod(constructor, creation), creation, node);
+                AddSourceEdge(constructor, node, isVirtual: false);
                 break;
 
             case IPropertyReferenceOperation property:
-                Check(_catalogue.LookupProperty(property.Property), property, node);
+                _checks.Check(_catalogue.LookupProperty(property.Property), property, node);
                 var accessor = IsWriteTarget(property) ? property.Property.SetMethod : property.Property.GetMethod;
                 if (accessor is not null)
                 {
-                    AddSourceEdge(accessor, node);
+                    AddSourceEdge(accessor, node, IsDispatched(accessor));
                 }
 
                 CheckStaticState(property, node);
@@ -149,9 +154,23 @@ internal sealed partial class BodyWalker
                 node.Edges.Add(new Edge(local.Local, null, -1));
                 break;
 
+            case ILocalReferenceOperation or IParameterReferenceOperation when TrackedParameter(operation) is { } parameter:
+                // A delegate parameter (or a local holding one) used other than as a step body or forwarded.
+                NoteParameterUse(operation, parameter);
+                break;
+
             case IMethodReferenceOperation methodReference:
-                // A method group used as a value (not as a step body): assume it runs here.
-                AddSourceEdge(methodReference.Method, node);
+                // A method group used as a value (not as a step body) is a call: assume it runs here. Stored in a
+                // local, it is that local's node (like a lambda), so passing the local to a step skips it.
+                var groupNode = node;
+                if (OperationHelpers.GetAssignedLocal(methodReference) is { } groupLocal && IsDelegate(groupLocal.Type))
+                {
+                    _delegateLocals.Add(groupLocal);
+                    groupNode = GetNode(groupLocal, groupLocal.Name);
+                }
+
+                _checks.Check(_catalogue.LookupMethod(methodReference.Method, methodReference), methodReference, groupNode);
+                AddSourceEdge(methodReference.Method, groupNode, IsDispatched(methodReference.Method));
                 break;
         }
 
@@ -192,23 +211,21 @@ internal sealed partial class BodyWalker
             return;
         }
 
-        Check(_catalogue.LookupMethod(target, invocation), invocation, node);
+        _checks.Check(_catalogue.LookupMethod(target, invocation), invocation, node);
 
         var callee = Normalize(target);
-        var isSource = callee.MethodKind == MethodKind.LocalFunction || IsSourceMethod(callee);
+        var isVirtual = invocation.IsVirtual; // not base.M()
+        var isSource = callee.MethodKind == MethodKind.LocalFunction || IsSourceDeclared(callee);
         if (IsDurableOperation(invocation, isSource))
         {
             node.IssuesDurableOperations = true;
         }
 
         CheckUnorderedQuery(invocation, node);
-        if (callee.MethodKind == MethodKind.LocalFunction)
+        if (isSource && (!callee.IsAbstract || isVirtual))
         {
-            node.Edges.Add(new Edge(callee, null, -1));
-        }
-        else if (isSource)
-        {
-            node.Edges.Add(new Edge(callee, null, -1));
+            // A virtual or interface call also reaches the overrides and implementations (resolved at the end).
+            node.Edges.Add(new Edge(callee, null, -1, isVirtual));
         }
 
         Visit(invocation.Instance, node);
@@ -219,7 +236,7 @@ internal sealed partial class BodyWalker
                 continue;
             }
 
-            if (isSource && callee.MethodKind != MethodKind.LocalFunction && argument.Parameter is { } parameter && OperationHelpers.IsDelegateParameter(parameter))
+            if (isSource && argument.Parameter is { } parameter && OperationHelpers.IsDelegateParameter(parameter))
             {
                 if (VisitDelegateArgument(argument.Value, callee, parameter.Ordinal, node))
                 {
@@ -245,10 +262,9 @@ internal sealed partial class BodyWalker
 
         if (mode == StepMode.Delegate
             && OperationHelpers.IsDelegateParameter(argument.Parameter)
-            && OperationHelpers.WalkDownDelegate(argument.Value) is IParameterReferenceOperation parameter
-            && SymbolEqualityComparer.Default.Equals(parameter.Parameter.ContainingSymbol, _owner))
+            && TrackedParameter(argument.Value) is { } parameter)
         {
-            StepParameters.Add(parameter.Parameter.Ordinal);
+            _wrappers.AddStepUse(parameter); // the owner (or a local function) is a step wrapper
         }
 
         VisitStepValue(argument.Value, mode, node);
@@ -274,7 +290,14 @@ internal sealed partial class BodyWalker
 
         if (IsDelegate(value.Type) || IsDelegate(inner.Type) || inner is IAnonymousFunctionOperation or IMethodReferenceOperation)
         {
-            return; // the step body itself
+            if (inner is IAnonymousFunctionOperation body)
+            {
+                // The step body itself. Delegate parameters it calls or passes on run in the step:
+                // RunAsync(name, ct => body()) makes a Func<Task<T>> parameter a step-wrapper parameter.
+                NoteStepUsesInside(body);
+            }
+
+            return;
         }
 
         // A non-delegate value (an AIFunction): evaluated here, but the delegates inside it run in the step.
@@ -307,24 +330,105 @@ internal sealed partial class BodyWalker
                 node.Edges.Add(new Edge(lambda.Symbol, callee, ordinal));
                 return true;
             case IMethodReferenceOperation methodReference when IsSourceMethod(Normalize(methodReference.Method)) || methodReference.Method.MethodKind == MethodKind.LocalFunction:
-                node.Edges.Add(new Edge(Normalize(methodReference.Method), callee, ordinal));
+                node.Edges.Add(new Edge(Normalize(methodReference.Method), callee, ordinal, IsDispatched(methodReference.Method)));
+                return true;
+            case IMethodReferenceOperation methodReference:
+                // A library method group (Path.GetTempFileName): a violation unless the callee runs it in a step.
+                Visit(methodReference.Instance, node);
+                _checks.Check(_catalogue.LookupMethod(methodReference.Method, methodReference), methodReference, node, callee, ordinal);
                 return true;
             case ILocalReferenceOperation local when _delegateLocals.Contains(local.Local):
                 node.Edges.Add(new Edge(local.Local, callee, ordinal));
                 return true;
             default:
+                if (TrackedParameter(inner) is { } forwarded)
+                {
+                    // A helper passing its own delegate parameter on: it is a step wrapper if the callee is one.
+                    _wrappers.AddForward(forwarded, new DelegateParameter(callee, ordinal));
+                    return true;
+                }
+
                 return false;
         }
     }
 
-    private void AddSourceEdge(IMethodSymbol method, Node node)
+    private void AddSourceEdge(IMethodSymbol method, Node node, bool isVirtual)
     {
         var callee = Normalize(method);
-        if (callee.MethodKind == MethodKind.LocalFunction || IsSourceMethod(callee))
+        if (callee.MethodKind == MethodKind.LocalFunction || IsSourceMethod(callee) || (isVirtual && IsSourceDeclared(callee)))
         {
             if (!_known.IsTool(callee))
             {
-                node.Edges.Add(new Edge(callee, null, -1));
+                node.Edges.Add(new Edge(callee, null, -1, isVirtual));
+            }
+        }
+    }
+
+    /// <summary>A call to this member may run an override or an interface implementation.</summary>
+    private static bool IsDispatched(IMethodSymbol method) =>
+        !method.IsStatic
+        && (method.IsVirtual || method.IsAbstract || method.IsOverride || method.ContainingType?.TypeKind == TypeKind.Interface);
+
+    /// <summary>
+    /// The delegate parameter of a method or local function of this block that <paramref name="value"/> is (directly or
+    /// through a local it was copied to), or null.
+    /// </summary>
+    private DelegateParameter? TrackedParameter(IOperation value)
+    {
+        var parameter = OperationHelpers.WalkDownDelegate(value) switch
+        {
+            IParameterReferenceOperation reference => reference.Parameter,
+            ILocalReferenceOperation local when _parameterAliases.TryGetValue(local.Local, out var aliased) => aliased,
+            _ => null,
+        };
+        if (parameter is null
+            || !IsDelegate(parameter.Type)
+            || parameter.ContainingSymbol is not IMethodSymbol { MethodKind: not MethodKind.AnonymousFunction } method)
+        {
+            return null;
+        }
+
+        return new DelegateParameter(Normalize(method), parameter.Ordinal);
+    }
+
+    /// <summary>A delegate parameter used in durable code: copied to a local (an alias), or run here (called, or passed on).</summary>
+    private void NoteParameterUse(IOperation reference, DelegateParameter parameter)
+    {
+        if (reference is IParameterReferenceOperation parameterReference && OperationHelpers.GetAssignedLocal(reference) is { } alias)
+        {
+            _parameterAliases[alias] = parameterReference.Parameter;
+            return;
+        }
+
+        var child = reference;
+        var parent = reference.Parent;
+        while (parent is IConversionOperation or IParenthesizedOperation or IDelegateCreationOperation)
+        {
+            child = parent;
+            parent = parent.Parent;
+        }
+
+        var runsHere = parent switch
+        {
+            IInvocationOperation invocation => invocation.Instance == child,
+            IConditionalAccessOperation conditional => conditional.Operation == child,
+            IArgumentOperation argument => OperationHelpers.IsDelegateParameter(argument.Parameter),
+            _ => false,
+        };
+        if (runsHere)
+        {
+            _wrappers.AddRunsHere(parameter);
+        }
+    }
+
+    /// <summary>Delegate parameters referenced inside a step body run in the step.</summary>
+    private void NoteStepUsesInside(IAnonymousFunctionOperation body)
+    {
+        foreach (var operation in body.Body.Descendants())
+        {
+            if (operation is IParameterReferenceOperation or ILocalReferenceOperation && TrackedParameter(operation) is { } parameter)
+            {
+                _wrappers.AddStepUse(parameter);
             }
         }
     }
@@ -336,47 +440,14 @@ internal sealed partial class BodyWalker
         return method.PartialImplementationPart ?? method;
     }
 
-    private static bool IsSourceMethod(IMethodSymbol method) => !method.IsAbstract && method.Locations.Length > 0 && method.Locations[0].IsInSource;
+    private static bool IsSourceMethod(IMethodSymbol method) => !method.IsAbstract && IsSourceDeclared(method);
+
+    private static bool IsSourceDeclared(IMethodSymbol method) => method.Locations.Length > 0 && method.Locations[0].IsInSource;
 
     private static bool IsDelegate(ITypeSymbol? type) => type?.TypeKind == TypeKind.Delegate;
 
     private static bool IsWriteTarget(IOperation operation) =>
         operation.Parent is IAssignmentOperation assignment && assignment.Target == operation && operation.Parent is not ICompoundAssignmentOperation;
-
-    private void Check(ApiHit? hit, IOperation operation, Node node)
-    {
-        if (hit is not { } found)
-        {
-            return;
-        }
-
-        var descriptor = found.Rule switch
-        {
-            ApiRule.Clock => DiagnosticDescriptors.NonDeterministicClock,
-            ApiRule.Guid => DiagnosticDescriptors.NonDeterministicGuid,
-            ApiRule.Random => DiagnosticDescriptors.NonDeterministicRandom,
-            ApiRule.Delay => DiagnosticDescriptors.NonDurableDelay,
-            ApiRule.Concurrency => DiagnosticDescriptors.UnjournaledConcurrency,
-            ApiRule.ConfigureAwait => DiagnosticDescriptors.ConfigureAwaitFalse,
-            ApiRule.TaskCombinator => DiagnosticDescriptors.TaskCombinatorOverDurableFutures,
-            ApiRule.Io => DiagnosticDescriptors.IoOutsideStep,
-            ApiRule.Llm => DiagnosticDescriptors.LlmCallOutsideStep,
-            ApiRule.AgentRun => DiagnosticDescriptors.AgentRunOutsideStep,
-            _ => DiagnosticDescriptors.EnvironmentRead,
-        };
-        var location = operation.Syntax.GetLocation();
-        if (node.Violations.Count > 0
-            && node.Violations[node.Violations.Count - 1] is { } last
-            && last.Descriptor == descriptor
-            && last.Location.SourceTree == location.SourceTree
-            && last.Location.SourceSpan.Contains(location.SourceSpan))
-        {
-            return; // TimeProvider.System.GetUtcNow(): one finding, at the outer call
-        }
-
-        string? extra = found.Rule == ApiRule.TaskCombinator ? "WhenAny" : null; // the journaled combinator to use
-        node.Violations.Add(new Violation(descriptor, location, found.Display, extra));
-    }
 
     /// <summary>A context call, a call returning a durable future, or a call into a library that is handed the context.</summary>
     private bool IsDurableOperation(IInvocationOperation invocation, bool isSource) =>

@@ -3,15 +3,20 @@ using Microsoft.CodeAnalysis;
 
 namespace DurableAgents.Analyzers.Determinism;
 
-/// <summary>A non-deterministic API use found in durable code (outside any step).</summary>
-internal sealed record Violation(DiagnosticDescriptor Descriptor, Location Location, string Api, string? Extra);
+/// <summary>
+/// A non-deterministic API use found in durable code (outside any step). A method group of a library method passed to
+/// a method of this compilation is conditional, like an <see cref="Edge"/>: it is not a violation if that method runs the
+/// parameter in a step.
+/// </summary>
+internal sealed record Violation(DiagnosticDescriptor Descriptor, Location Location, string Api, string? Extra, IMethodSymbol? UnlessStepParameterOf = null, int Ordinal = -1);
 
 /// <summary>
 /// An edge of the durable call graph: the caller runs <see cref="Target"/> outside a step. When the delegate is passed
 /// to a method of this compilation, the edge is conditional: it does not exist if that method hands the parameter to
-/// <c>RunAsync</c> (a step wrapper).
+/// <c>RunAsync</c> (a step wrapper). A <see cref="Virtual"/> edge is a virtual or interface call: it also reaches the
+/// overrides and implementations of <see cref="Target"/> in this compilation.
 /// </summary>
-internal readonly record struct Edge(ISymbol Target, IMethodSymbol? UnlessStepParameterOf, int Ordinal);
+internal readonly record struct Edge(ISymbol Target, IMethodSymbol? UnlessStepParameterOf, int Ordinal, bool Virtual = false);
 
 /// <summary>
 /// A node of the durable call graph: a method, a local function, or a delegate (a lambda stored in a local or passed

@@ -17,9 +17,12 @@ namespace DurableAgents.Analyzers.Determinism;
 /// and in its local functions are reported right away (so they show live in the IDE). Violations in helpers need the
 /// whole graph (who calls the helper, and does anyone call it outside a step?), so they are reported from the
 /// compilation-end action, once per location, with the shortest call chain from the first handler (in source order)
-/// that reaches them. So are deferred violations (<see cref="DeferredViolation"/>), wherever they are: a read of a static
-/// readonly member whose initializer is non-deterministic, hash-ordered iteration that calls a helper issuing durable
-/// operations.
+/// that reaches them. So are delegates handed to methods of this compilation (they are steps if that method is a step
+/// wrapper, <see cref="StepWrappers"/>, which is known only once every body has been walked), the bodies a virtual or
+/// interface call may run (<see cref="Implementations"/>, recorded from each source type), and deferred violations
+/// (<see cref="DeferredViolation"/>), wherever they are: a read of a static readonly member whose initializer is
+/// non-deterministic or of a static collection that some code changes, hash-ordered iteration that calls a helper
+/// issuing durable operations.
 /// </remarks>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class DeterminismAnalyzer : DiagnosticAnalyzer
@@ -61,6 +64,7 @@ public sealed class DeterminismAnalyzer : DiagnosticAnalyzer
             var state = new CompilationState(known, new ApiCatalogue(start.Compilation, known));
             start.RegisterOperationBlockAction(state.AnalyzeBlock);
             start.RegisterOperationAction(state.RecordStaticCollectionChange, OperationKind.FieldReference, OperationKind.PropertyReference);
+            start.RegisterSymbolAction(state.AnalyzeType, SymbolKind.NamedType);
             start.RegisterCompilationEndAction(state.ReportReachableHelpers);
         });
     }
@@ -71,7 +75,8 @@ public sealed class DeterminismAnalyzer : DiagnosticAnalyzer
         private readonly ApiCatalogue _catalogue;
         private readonly StaticInitializers _initializers;
         private readonly ConcurrentDictionary<ISymbol, Node> _nodes = new(SymbolEqualityComparer.Default);
-        private readonly ConcurrentDictionary<IMethodSymbol, HashSet<int>> _stepParameters = new(SymbolEqualityComparer.Default);
+        private readonly StepWrappers _wrappers = new();
+        private readonly Implementations _implementations = new();
         private readonly ConcurrentDictionary<IMethodSymbol, Location> _entries = new(SymbolEqualityComparer.Default);
         private readonly ConcurrentDictionary<ISymbol, byte> _reportedLive = new(SymbolEqualityComparer.Default);
         private readonly ConcurrentDictionary<ISymbol, byte> _changedStaticCollections = new(SymbolEqualityComparer.Default);
@@ -82,6 +87,8 @@ public sealed class DeterminismAnalyzer : DiagnosticAnalyzer
             _catalogue = catalogue;
             _initializers = new StaticInitializers(catalogue);
         }
+
+        public void AnalyzeType(SymbolAnalysisContext context) => _implementations.Add((INamedTypeSymbol)context.Symbol);
 
         public void AnalyzeBlock(OperationBlockAnalysisContext context)
         {
@@ -100,7 +107,7 @@ public sealed class DeterminismAnalyzer : DiagnosticAnalyzer
                 return;
             }
 
-            var walker = new BodyWalker(_known, _catalogue, method, context.CancellationToken);
+            var walker = new BodyWalker(_known, _catalogue, _wrappers, method, context.CancellationToken);
             foreach (var block in context.OperationBlocks)
             {
                 walker.Walk(block);
@@ -111,11 +118,6 @@ public sealed class DeterminismAnalyzer : DiagnosticAnalyzer
                 _nodes[pair.Key] = pair.Value;
             }
 
-            if (walker.StepParameters.Count > 0)
-            {
-                _stepParameters[method] = walker.StepParameters;
-            }
-
             if (!_known.IsEntryPoint(method))
             {
                 return;
@@ -123,19 +125,24 @@ public sealed class DeterminismAnalyzer : DiagnosticAnalyzer
 
             _entries[method] = method.Locations.FirstOrDefault() ?? Location.None;
 
-            // Report the handler's own body and its local functions/lambdas now: that needs only this block.
+            // Report the handler's own body and its local functions/lambdas now: that needs only this block. What is
+            // conditional on a step wrapper (a method group handed to a helper) waits for the compilation end.
             foreach (var (node, chain) in Reachable(walker.Root, walker.Nodes, within: true))
             {
                 _reportedLive[node.Symbol] = 0;
                 foreach (var violation in node.Violations)
                 {
-                    context.ReportDiagnostic(Create(violation, violation.Descriptor, chain));
+                    if (violation.UnlessStepParameterOf is null)
+                    {
+                        context.ReportDiagnostic(Create(violation, violation.Descriptor, chain));
+                    }
                 }
             }
         }
 
         public void ReportReachableHelpers(CompilationAnalysisContext context)
         {
+            _wrappers.Resolve(_implementations);
             var visited = new HashSet<ISymbol>(SymbolEqualityComparer.Default);
             var entries = _entries
                 .OrderBy(e => e.Value.SourceTree?.FilePath, System.StringComparer.Ordinal)
@@ -162,14 +169,16 @@ public sealed class DeterminismAnalyzer : DiagnosticAnalyzer
                         }
                     }
 
-                    if (_reportedLive.ContainsKey(node.Symbol))
-                    {
-                        continue;
-                    }
-
+                    var reportedLive = _reportedLive.ContainsKey(node.Symbol);
                     foreach (var violation in node.Violations)
                     {
-                        context.ReportDiagnostic(Create(violation, EndDescriptors[violation.Descriptor.Id], chain));
+                        var report = violation.UnlessStepParameterOf is { } wrapper
+                            ? !_wrappers.IsStepParameter(new DelegateParameter(wrapper, violation.Ordinal))
+                            : !reportedLive;
+                        if (report)
+                        {
+                            context.ReportDiagnostic(Create(violation, EndDescriptors[violation.Descriptor.Id], chain));
+                        }
                     }
                 }
             }
@@ -262,7 +271,9 @@ public sealed class DeterminismAnalyzer : DiagnosticAnalyzer
         /// <summary>
         /// Breadth-first walk of the nodes <paramref name="root"/> runs durably, with the call chain to each.
         /// With <paramref name="within"/> only the nodes of the root's own block are followed, and conditional
-        /// edges (delegates handed to other methods) are left to the compilation-end pass.
+        /// edges (delegates handed to other methods) are left to the compilation-end pass. A virtual or interface call
+        /// also leads to each override and implementation, shown in the chain after the member called
+        /// (<c>Handler → IStore.Load → FileStore.Load</c>).
         /// </summary>
         private IEnumerable<(Node Node, string Chain)> Reachable(
             Node root,
@@ -292,9 +303,23 @@ public sealed class DeterminismAnalyzer : DiagnosticAnalyzer
                             continue;
                         }
 
-                        if (_stepParameters.TryGetValue(wrapper, out var ordinals) && ordinals.Contains(edge.Ordinal))
+                        if (_wrappers.IsStepParameter(new DelegateParameter(wrapper, edge.Ordinal)))
                         {
                             continue; // the callee runs this delegate as a step
+                        }
+                    }
+
+                    if (!within && edge.Virtual && edge.Target is IMethodSymbol member)
+                    {
+                        var via = chain + " → " + BodyWalker.DisplayOf(member);
+                        foreach (var implementation in _implementations.Of(member))
+                        {
+                            if ((otherEntries is null || !otherEntries.Contains(implementation))
+                                && nodes.TryGetValue(implementation, out var body)
+                                && visited.Add(implementation))
+                            {
+                                queue.Enqueue((body, via + " → " + body.Display));
+                            }
                         }
                     }
 
