@@ -60,6 +60,31 @@ public interface IContext
     /// <summary>A GUID derived from the invocation's random seed: the same value on every replay.</summary>
     Guid NewGuid();
 
+    /// <summary>
+    /// A version gate for changing a handler's journal under in-flight invocations: true when this invocation runs the
+    /// code after the patch <paramref name="patchId"/>, false when its journal was recorded by code without it. Write
+    /// <c>if (ctx.IsPatched("charge-card")) { new steps } else { old steps }</c>.
+    /// </summary>
+    /// <remarks>
+    /// <para>
+    /// On the wire the gate is a journaled marker: a <c>RunCommand</c> named <c>patch:{patchId}</c> whose completion is
+    /// proposed at once as <c>true</c> (no closure runs). Running past the recorded journal, the call journals the marker
+    /// and returns true. Replaying, it returns true (consuming the marker) when the next recorded command is that marker,
+    /// and false, consuming nothing, when it is anything else: the journal was written by code that did not have the
+    /// patch, so the old path replays against it without a journal mismatch (570).
+    /// </para>
+    /// <para>
+    /// The answer is deterministic and is remembered for the invocation attempt: asking for the same id again returns the
+    /// first answer without a new journal entry. Restate pins an invocation to the deployment it started on, so the gate
+    /// is needed only when the code behind a deployment's address is replaced; registering the new code as a new
+    /// deployment (and removing the old one once its invocations drained) needs none. Retire a gate (keep only the new
+    /// path) once no invocation that started before the patch is in flight.
+    /// </para>
+    /// </remarks>
+    /// <param name="patchId">A stable, non-empty id of the change (for example the new step's name).</param>
+    /// <exception cref="ArgumentException"><paramref name="patchId"/> is null or empty.</exception>
+    bool IsPatched(string patchId);
+
     /// <summary>A request-response call to another handler. The call is journaled; its result survives restarts.</summary>
     DurableFuture<TResponse> CallAsync<TRequest, TResponse>(CallTarget target, TRequest request, CallOptions? options = null);
 

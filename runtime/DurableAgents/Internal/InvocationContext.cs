@@ -50,6 +50,8 @@ internal abstract class InvocationContext : IHandlerContext
 
     public Guid NewGuid() => Core.NewGuid();
 
+    public bool IsPatched(string patchId) => Core.IsPatched(patchId);
+
     public DurableFuture<T> RunAsync<T>(string name, Func<CancellationToken, Task<T>> action, RunOptions? options = null)
         => Core.RunAsync(name, action, options);
 

@@ -74,6 +74,12 @@ internal sealed class InvocationCore
 
     public Guid NewGuid() => Random.NextGuid();
 
+    public bool IsPatched(string patchId)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(patchId);
+        return _machine.IsPatched(patchId);
+    }
+
     // ------------------------------------------------------------------ run
 
     public DurableFuture<T> RunAsync<T>(string name, Func<CancellationToken, Task<T>> action, RunOptions? options = null)

@@ -40,7 +40,7 @@ internal sealed partial class InvocationStateMachine
             {
                 var msg = $"Journal mismatch at command index {_commandIndex}: the journal has {MessageTypes.Name(recordedType)} {CommandMatcher.Describe(recorded)} " +
                           $"but the code now performs {MessageTypes.Name(type)} {CommandMatcher.Describe(command)}{difference}. " +
-                          "The handler code changed in a way that is not replay-compatible with in-flight invocations.";
+                          "The handler code changed in a way that is not replay-compatible with in-flight invocations." + PatchMarkerHint(recorded);
                 FailLocked(ProtocolErrorCodes.JournalMismatch, msg, _commandIndex, type, CommandMatcher.NameOf(command));
                 throw new InvocationClosedException(msg);
             }

@@ -58,6 +58,9 @@ internal sealed partial class InvocationStateMachine
     private long _cancelSequence;
     private readonly CancellationTokenSource _cancellation = new();
 
+    // Version gates answered in this attempt (patch id -> answer): a second IsPatched of the same id repeats the first.
+    private Dictionary<string, bool>? _patches;
+
     // Calls made by this invocation (invocation-id slot, result slot), cancelled with it (SC "implicit cancellation").
     private readonly List<(Slot InvocationId, Slot Result)> _childCalls = [];
     private bool _childrenCancelled;

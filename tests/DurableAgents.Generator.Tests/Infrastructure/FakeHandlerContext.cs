@@ -9,7 +9,7 @@ namespace DurableAgents.Generator.Tests.Infrastructure;
 /// An in-memory <see cref="IHandlerContext"/> for calling generated invokers and clients directly: state is a
 /// dictionary of JSON bytes, <c>RunAsync</c> journals each step's result by name (and replays a recorded result
 /// without running the action), calls and sends are recorded with their serialized payloads. Capabilities no test here
-/// uses (timers, awakeables, promises, combinators) throw <see cref="NotSupportedException"/>. It stands in for the
+/// uses (timers, awakeables, promises, combinators, version gates) throw <see cref="NotSupportedException"/>. It stands in for the
 /// context of every handler kind (the runtime gives each kind exactly its own interface; these tests call invokers of
 /// all kinds with one fake), so it implements <see cref="IWorkflowContext"/>, the most capable one.
 /// </summary>
@@ -72,6 +72,8 @@ public sealed class FakeHandlerContext(IServiceProvider services, JsonSerializer
     public DurableFuture<DateTimeOffset> NowAsync() => DurableFuture<DateTimeOffset>.FromResult(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
 
     public Guid NewGuid() => Random.NextGuid();
+
+    public bool IsPatched(string patchId) => throw new NotSupportedException("not used by these tests");
 
     public DurableFuture<TResponse> CallAsync<TRequest, TResponse>(CallTarget target, TRequest request, CallOptions? options = null)
         => CallAsync(target, request, (JsonTypeInfo<TRequest>)JsonOptions.GetTypeInfo(typeof(TRequest)), (JsonTypeInfo<TResponse>)JsonOptions.GetTypeInfo(typeof(TResponse)), options);
