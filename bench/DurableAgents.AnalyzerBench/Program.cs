@@ -9,9 +9,10 @@ using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.Diagnostics;
 
 // Compilation + analysis time of large synthetic projects, with the DurableAgents analyzers and without.
-// Usage: dotnet run -c Release --project bench/DurableAgents.AnalyzerBench -- [classes=500, or a list: 250,500,1000] [iterations=7]
+// Usage: dotnet run -c Release --project bench/DurableAgents.AnalyzerBench -- [classes=500, or a list: 250,500,1000] [iterations=7] [--each]
 var sizes = (args.Length > 0 ? args[0] : "500").Split(',').Select(x => int.Parse(x, CultureInfo.InvariantCulture)).ToArray();
 var iterations = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 7;
+var perAnalyzer = args.Contains("--each"); // also time each analyzer alone against the floor
 
 var references = Net100.References.All.Cast<MetadataReference>()
     .Append(MetadataReference.CreateFromFile(typeof(DurableAgents.IContext).Assembly.Location))
@@ -114,6 +115,27 @@ foreach (var classes in sizes)
     Console.WriteLine($"ratio C/B (our rules vs the driver floor)   : {a / d:F2}x  (+{a - d:F0} ms)");
     Console.WriteLine($"DA diagnostics                              : {findings.Length} ({string.Join(", ", findings.GroupBy(f => f.Id).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => $"{g.Key} x{g.Count()}"))})");
     rows.Add((classes, b, d, a, findings.Length));
+
+    if (perAnalyzer)
+    {
+        // Where our rules' time goes: each analyzer alone against the driver floor, interleaved, median per analyzer.
+        var alone = analyzers.ToDictionary(x => x, _ => new List<double>());
+        var floor = new List<double>();
+        for (var i = 0; i < iterations; i++)
+        {
+            floor.Add(WithAnalyzers(noOp).Ms);
+            foreach (var x in analyzers)
+            {
+                alone[x].Add(WithAnalyzers([x]).Ms);
+            }
+        }
+
+        var f = Median(floor);
+        Console.WriteLine($"each analyzer alone, minus the floor ({f:F0} ms): " + string.Join(", ", alone
+            .Select(x => (x.Key.GetType().Name, Ms: Median(x.Value) - f))
+            .OrderByDescending(x => x.Ms)
+            .Select(x => $"{x.Name} {x.Ms:+0;-0} ms")));
+    }
 }
 
 if (rows.Count > 1)
