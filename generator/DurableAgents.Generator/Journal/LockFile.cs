@@ -169,7 +169,7 @@ internal static class LockFile
         {
             if (open.Count > 0)
             {
-                return LockParseResult.Fail(count, "'" + key + "' has an unclosed '" + open.Peek() + "' block");
+                return LockParseResult.Fail(count - 1, "'" + key + "' has an unclosed '" + open.Peek() + "' block");
             }
 
             handlers.Add(new HandlerManifest(kind!, key, lines.ToImmutableArray(), lineNumber: headerLine));
