@@ -58,6 +58,12 @@ public sealed class JournalLockAnalyzer : DiagnosticAnalyzer
                 }
             }
 
+            if (lockFile is null)
+            {
+                // The lock is opt-in: without it nothing is compared (and computed names do not matter either).
+                return;
+            }
+
             var state = new CompilationState(lockFile);
             start.RegisterSymbolAction(state.CollectType, SymbolKind.NamedType);
             start.RegisterOperationBlockAction(state.CollectBody);
@@ -67,11 +73,11 @@ public sealed class JournalLockAnalyzer : DiagnosticAnalyzer
 
     private sealed class CompilationState
     {
-        private readonly AdditionalText? _lockFile;
+        private readonly AdditionalText _lockFile;
         private readonly ConcurrentDictionary<IMethodSymbol, IOperation> _bodies = new(SymbolEqualityComparer.Default);
         private readonly ConcurrentDictionary<INamedTypeSymbol, byte> _types = new(SymbolEqualityComparer.Default);
 
-        public CompilationState(AdditionalText? lockFile) => _lockFile = lockFile;
+        public CompilationState(AdditionalText lockFile) => _lockFile = lockFile;
 
         public void CollectType(SymbolAnalysisContext context)
         {
@@ -135,6 +141,11 @@ public sealed class JournalLockAnalyzer : DiagnosticAnalyzer
                 manifests.AddRange(ManifestBuilder.ForClass(type, compilation, Body, context.CancellationToken));
             }
 
+            if (_lockFile.GetText(context.CancellationToken) is not { } text)
+            {
+                return;
+            }
+
             var reported = new HashSet<Location>();
             foreach (var m in manifests)
             {
@@ -146,11 +157,6 @@ public sealed class JournalLockAnalyzer : DiagnosticAnalyzer
                         context.ReportDiagnostic(Diagnostic.Create(NonConstantStepName, location, node.ToString(), RecordedName(m, node) ?? "*"));
                     }
                 }
-            }
-
-            if (_lockFile?.GetText(context.CancellationToken) is not { } text)
-            {
-                return;
             }
 
             var parsed = LockFile.Parse(text.ToString());
@@ -224,7 +230,7 @@ public sealed class JournalLockAnalyzer : DiagnosticAnalyzer
 
         private Location LineLocation(Microsoft.CodeAnalysis.Text.SourceText text, int line)
         {
-            if (_lockFile is null || line < 0)
+            if (line < 0)
             {
                 return Location.None;
             }

@@ -198,36 +198,41 @@ public class JournalLockAnalyzerTests
         "check",
         Diagnostic("DA4001").WithLocation(0).WithArguments("Orders/checkout", "3", "sleep", "now", "kind changed"));
 
-    [Test]
-    public Task NonConstantStepNamesWarnWithOrWithoutALock() => VerifyAsync(
-        """
-        [Service]
-        public partial class Batch
+    private const string Batch = """
+    [Service]
+    public partial class Batch
+    {
+        private static string Prefix() => "p";
+
+        [Handler]
+        public async Task RunAsync(IContext ctx, string[] items)
         {
-            private static string Prefix() => "p";
-
-            [Handler]
-            public async Task RunAsync(IContext ctx, string[] items)
+            foreach (var item in items)
             {
-                foreach (var item in items)
-                {
-                    await ctx.RunAsync({|#0:$"item:{item}"|}, _ => Task.CompletedTask);
-                    await ctx.RunAsync({|#1:"step-" + item|}, _ => Task.CompletedTask);
-                }
-
-                await ctx.RunAsync({|#2:Prefix()|}, _ => Task.CompletedTask);
-                await ctx.RunAsync(Name, _ => Task.CompletedTask);
-                await ctx.SleepAsync(TimeSpan.FromSeconds(1), {|#3:items[0]|});
+                await ctx.RunAsync({|#0:$"item:{item}"|}, _ => Task.CompletedTask);
+                await ctx.RunAsync({|#1:"step-" + item|}, _ => Task.CompletedTask);
             }
 
-            private const string Name = "constant";
+            await ctx.RunAsync({|#2:Prefix()|}, _ => Task.CompletedTask);
+            await ctx.RunAsync(Name, _ => Task.CompletedTask);
+            await ctx.SleepAsync(TimeSpan.FromSeconds(1), {|#3:items[0]|});
         }
-        """,
-        lockText: null,
+
+        private const string Name = "constant";
+    }
+    """;
+
+    [Test]
+    public Task NonConstantStepNamesWarnWhenThereIsALock() => VerifyAsync(
+        Batch,
+        LockOf(Batch),
         Diagnostic("DA4004").WithLocation(0).WithArguments("$\"item:{item}\"", "item:{item}"),
         Diagnostic("DA4004").WithLocation(1).WithArguments("\"step-\" + item", "step-{item}"),
         Diagnostic("DA4004").WithLocation(2).WithArguments("Prefix()", "*"),
         Diagnostic("DA4004").WithLocation(3).WithArguments("items[0]", "*"));
+
+    [Test]
+    public Task WithoutALockNothingIsReported() => VerifyAsync(Batch, lockText: null);
 
     [Test]
     public Task MalformedLockIsReportedOnItsLine() => VerifyAsync(
