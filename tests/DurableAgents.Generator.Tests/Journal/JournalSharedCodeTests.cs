@@ -43,7 +43,7 @@ public class JournalSharedCodeTests
     [TestCase("  run \"x\"\n", 0)]
     [TestCase("handler A/b\n   run \"x\"\n", 1)]
     [TestCase("handler A/b\n  loop\n  run \"x\"\n", 2)]
-    [TestCase("handler A/b\n  loop\n    run \"x\"\n", 3)]
+    [TestCase("handler A/b\n  loop\n    run \"x\"\n", 2)]
     [TestCase("handler A/b\n  end\n", 1)]
     [TestCase("handler A/b\n  jump \"x\"\n", 1)]
     [TestCase("handler A/b\n\n  run \"x\"\n", 1)]
