@@ -288,6 +288,50 @@ public static class DiagnosticDescriptors
         "'{0}' writes state in shared handler '{1}'; shared handlers run concurrently and may only read state",
         "Shared handlers of Virtual Objects and Workflows run concurrently with the exclusive handler of the same key and get read-only state access.");
 
+    // ---------------------------------------------------------------- Journal lock (DA4xxx)
+    // Reported from the compilation-end action (the manifests need every helper body): the analyzer supports their
+    // CompilationEnd twins (AsCompilationEnd).
+
+    public static readonly DiagnosticDescriptor JournalIncompatibleChange = Create(
+        RuleIds.JournalIncompatibleChange,
+        RuleCategories.JournalLock,
+        DiagnosticSeverity.Error,
+        "Incompatible change to a locked journal",
+        "Handler '{0}' changes its journal at step {1}: locked '{2}', now '{3}' ({4}). In-flight invocations would fail with a journal mismatch (570).",
+        "A handler recorded in DurableAgents.journal.lock writes a different journal than the locked one (a step renamed, removed, reordered, of another kind or with another result contract). Invocations in flight on the locked version replay against this code and fail with a journal mismatch. Keep the old path behind ctx.IsPatched, deploy as a new deployment, or accept the change into the lock once nothing is in flight.");
+
+    public static readonly DiagnosticDescriptor JournalToolOrHandlerRemoved = Create(
+        RuleIds.JournalToolOrHandlerRemoved,
+        RuleCategories.JournalLock,
+        DiagnosticSeverity.Error,
+        "Locked tool or handler removed or changed incompatibly",
+        "'{0}' {1}: locked '{2}', now '{3}'. Invocations in flight on the locked version would fail.",
+        "A tool recorded in DurableAgents.journal.lock is removed or its argument schema changes incompatibly (an argument removed, retyped or made required, a new required argument, another result contract), or a locked handler no longer exists.");
+
+    public static readonly DiagnosticDescriptor JournalCompatibleChange = Create(
+        RuleIds.JournalCompatibleChange,
+        RuleCategories.JournalLock,
+        DiagnosticSeverity.Info,
+        "Compatible journal change not in the lock",
+        "'{0}' has a compatible journal change not yet in DurableAgents.journal.lock ({1}): '{2}'",
+        "A change that in-flight invocations replay safely (steps appended after the last locked one, a new handler or tool, a new optional tool argument, a version gate that keeps the locked entries) is not recorded in the lock yet. Accept it into the lock.");
+
+    public static readonly DiagnosticDescriptor JournalNonConstantStepName = Create(
+        RuleIds.JournalNonConstantStepName,
+        RuleCategories.JournalLock,
+        DiagnosticSeverity.Warning,
+        "Step name is not a compile-time constant",
+        "The step name '{0}' is not a compile-time constant (the journal lock records it as \"{1}\"); use a constant name",
+        "The journal lock compares step names; a computed name is recorded as its pattern or '*', so a change in how it is computed is not seen. A name that differs between the recording and the replay fails with a journal mismatch.");
+
+    public static readonly DiagnosticDescriptor JournalLockMalformed = Create(
+        RuleIds.JournalLockMalformed,
+        RuleCategories.JournalLock,
+        DiagnosticSeverity.Error,
+        "Malformed journal lock file",
+        "DurableAgents.journal.lock line {0}: {1}",
+        "The lock file cannot be read, so no journal is checked. Fix the line or rewrite the lock with `dotnet build -p:DurableAgentsJournalLock=update`.");
+
     /// <summary>All descriptors, for tests and documentation checks.</summary>
     public static ImmutableArray<DiagnosticDescriptor> All { get; } = ImmutableArray.Create(
         DurableClassMustBePartial,
@@ -321,7 +365,12 @@ public static class DiagnosticDescriptors
         AsyncVoidHandler,
         CatchSwallowsSdkExceptions,
         DurableFutureNotAwaited,
-        StateWriteInSharedHandler);
+        StateWriteInSharedHandler,
+        JournalIncompatibleChange,
+        JournalToolOrHandlerRemoved,
+        JournalCompatibleChange,
+        JournalNonConstantStepName,
+        JournalLockMalformed);
 
     /// <summary>
     /// The same rule reported from the compilation-end action (a violation in a helper reached through the call graph).

@@ -2,7 +2,8 @@ namespace DurableAgents.Analyzers;
 
 /// <summary>
 /// Every diagnostic id in one place. Ranges: <c>DA1xxx</c> declaration, <c>DA2xxx</c> determinism (code outside
-/// durable steps), <c>DA3xxx</c> context usage. Ids are never reused; a retired rule keeps its number.
+/// durable steps), <c>DA3xxx</c> context usage, <c>DA4xxx</c> journal lock (the handlers' journal shapes against
+/// <c>DurableAgents.journal.lock</c>, docs/journal-lock.md). Ids are never reused; a retired rule keeps its number.
 /// </summary>
 public static class RuleIds
 {
@@ -44,6 +45,13 @@ public static class RuleIds
     public const string DurableFutureNotAwaited = "DA3006";
     public const string StateWriteInSharedHandler = "DA3007";
 
+    // Journal lock
+    public const string JournalIncompatibleChange = "DA4001";
+    public const string JournalToolOrHandlerRemoved = "DA4002";
+    public const string JournalCompatibleChange = "DA4003";
+    public const string JournalNonConstantStepName = "DA4004";
+    public const string JournalLockMalformed = "DA4005";
+
     /// <summary>
     /// Where the rule pages live, relative to the repository root. The repository has no public URL yet; when it does,
     /// change this one constant (a test pins every descriptor's help link to <c>{HelpLinkBase}{id}.md</c>).
@@ -60,4 +68,5 @@ public static class RuleCategories
     public const string Declaration = "DurableAgents.Declaration";
     public const string Determinism = "DurableAgents.Determinism";
     public const string Context = "DurableAgents.Context";
+    public const string JournalLock = "DurableAgents.JournalLock";
 }

@@ -86,7 +86,36 @@ public sealed class RestateGenerator : IIncrementalGenerator
                 spc.AddSource(RegistrationEmitter.HintName, SourceText.From(RegistrationEmitter.Emit(model), Encoding.UTF8));
             }
         });
+
+        // Journal manifests (docs/journal-lock.md): emitted only when the build rewrites the lock.
+        var update = context.AnalyzerConfigOptionsProvider.Select(static (o, _) =>
+                o.GlobalOptions.TryGetValue("build_property.DurableAgentsJournalLock", out var mode) && string.Equals(mode?.Trim(), "update", System.StringComparison.OrdinalIgnoreCase))
+            .WithTrackingName(TrackingNames.JournalLockMode);
+        var manifests = Manifests(context, KnownTypeNames.ServiceAttribute).Collect()
+            .Combine(Manifests(context, KnownTypeNames.VirtualObjectAttribute).Collect())
+            .Combine(Manifests(context, KnownTypeNames.WorkflowAttribute).Collect())
+            .Combine(Manifests(context, KnownTypeNames.DurableAgentAttribute).Collect())
+            .Select(static (x, _) => x.Left.Left.Left.Concat(x.Left.Left.Right).Concat(x.Left.Right).Concat(x.Right).ToEquatableArray());
+        var lockText = manifests.Combine(update)
+            .Select(static (x, _) => x.Right ? (Text: JournalLockEmitter.LockText(x.Left), Handlers: x.Left.Sum(static m => m.Handlers.Count)) : (Text: (string?)null, Handlers: 0))
+            .WithTrackingName(TrackingNames.JournalLock);
+        context.RegisterSourceOutput(lockText, static (spc, x) =>
+        {
+            if (x.Text is not null)
+            {
+                spc.AddSource(JournalLockEmitter.HintName, SourceText.From(JournalLockEmitter.Emit(x.Text, x.Handlers), Encoding.UTF8));
+            }
+        });
     }
+
+    private static IncrementalValuesProvider<JournalManifestModel> Manifests(IncrementalGeneratorInitializationContext context, string attribute)
+        => context.SyntaxProvider.ForAttributeWithMetadataName(
+                attribute,
+                static (node, _) => node is ClassDeclarationSyntax,
+                static (ctx, ct) => JournalParser.Parse(ctx, ct))
+            .WithTrackingName(TrackingNames.JournalManifests)
+            .Where(static m => m is not null)
+            .Select(static (m, _) => m!);
 
     private static IncrementalValuesProvider<ServiceModel> Models(IncrementalGeneratorInitializationContext context, string attribute, ServiceKind kind, string trackingName)
         => context.SyntaxProvider.ForAttributeWithMetadataName(

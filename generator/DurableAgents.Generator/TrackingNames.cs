@@ -13,4 +13,7 @@ public static class TrackingNames
     public const string Registration = "DurableAgents.Registration";
     public const string Agents = "DurableAgents.Agents";
     public const string AgentModels = "DurableAgents.AgentModels";
+    public const string JournalManifests = "DurableAgents.JournalManifests";
+    public const string JournalLockMode = "DurableAgents.JournalLockMode";
+    public const string JournalLock = "DurableAgents.JournalLock";
 }

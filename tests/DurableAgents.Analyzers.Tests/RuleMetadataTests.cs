@@ -3,6 +3,7 @@ using System.Text.RegularExpressions;
 using DurableAgents.Analyzers.Context;
 using DurableAgents.Analyzers.Declaration;
 using DurableAgents.Analyzers.Determinism;
+using DurableAgents.Analyzers.JournalLock;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
 
@@ -12,7 +13,7 @@ namespace DurableAgents.Analyzers.Tests;
 public class RuleMetadataTests
 {
     private static readonly DiagnosticAnalyzer[] Analyzers =
-        [new DeclarationAnalyzer(), new JsonMetadataAnalyzer(), new UndeclaredToolAnalyzer(), new DeterminismAnalyzer(), new ToolStaticStateAnalyzer(), new ContextUsageAnalyzer(), new StepMutationAnalyzer(), new CatchAnalyzer()];
+        [new DeclarationAnalyzer(), new JsonMetadataAnalyzer(), new UndeclaredToolAnalyzer(), new DeterminismAnalyzer(), new ToolStaticStateAnalyzer(), new ContextUsageAnalyzer(), new StepMutationAnalyzer(), new CatchAnalyzer(), new JournalLockAnalyzer()];
 
     private static IEnumerable<DiagnosticDescriptor> AllDescriptors => DiagnosticDescriptors.All;
 
@@ -34,14 +35,15 @@ public class RuleMetadataTests
     {
         var ids = AllDescriptors.Select(d => d.Id).ToList();
         Assert.That(ids, Is.Unique);
-        Assert.That(ids, Has.Count.EqualTo(32));
+        Assert.That(ids, Has.Count.EqualTo(37));
         foreach (var d in AllDescriptors)
         {
             var expected = d.Id[2] switch
             {
                 '1' => RuleCategories.Declaration,
                 '2' => RuleCategories.Determinism,
-                _ => RuleCategories.Context,
+                '3' => RuleCategories.Context,
+                _ => RuleCategories.JournalLock,
             };
             Assert.That(d.Category, Is.EqualTo(expected), d.Id);
         }
@@ -77,9 +79,10 @@ public class RuleMetadataTests
     public void ReplayHazardsAreWarningsAndOnlyAdviceIsInfo()
     {
         // Determinism and context rules are replay hazards: they must show in `dotnet build`. Info is kept only for
-        // advice that does not change what replays (DA1005, a tool without a description; see docs/rules/DA1005.md).
+        // advice that does not change what replays (DA1005, a tool without a description; see docs/rules/DA1005.md) and
+        // for a journal change that replays safely but is not in the lock yet (DA4003).
         var belowWarning = AllDescriptors.Where(d => d.DefaultSeverity < DiagnosticSeverity.Warning).Select(d => d.Id);
-        Assert.That(belowWarning, Is.EquivalentTo(new[] { RuleIds.ToolWithoutDescription }));
+        Assert.That(belowWarning, Is.EquivalentTo(new[] { RuleIds.ToolWithoutDescription, RuleIds.JournalCompatibleChange }));
         Assert.That(AllDescriptors.All(d => d.IsEnabledByDefault), Is.True);
     }
 
