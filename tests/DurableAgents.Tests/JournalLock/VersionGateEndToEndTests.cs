@@ -19,9 +19,10 @@ namespace DurableAgents.Tests.JournalLock;
 /// in-flight invocation fails with a journal mismatch.
 /// </summary>
 /// <remarks>
-/// The steps the lockfile analyzer adds (compile version 2 against version 1's lock: DA4001; apply the version-gate fix:
-/// it produces <see cref="CheckoutV2Gated"/>) slot in between <see cref="StartOnVersion1Async"/> and
-/// <see cref="ReplaceCodeAsync"/>; the versions are plain source files in this folder for that purpose.
+/// The first test is the whole developer loop: version 1's lock as an update build writes it, the normal build of the
+/// renamed version failing with DA4001, the version-gate code fix, and the fixed source compiled with the generator and
+/// deployed as is (<see cref="JournalLockToolchain"/>, the shipped generator, analyzer and fixer in memory). The others
+/// deploy the hand-written versions in this folder.
 /// </remarks>
 [TestFixture]
 [NonParallelizable]
@@ -63,6 +64,49 @@ public sealed class VersionGateEndToEndTests
         Assert.That(await StepNamesAsync(server, fresh.InvocationId), Is.EqualTo(new[] { "reserve", "patch:charge-card", "charge-card", "publish", "ship" }));
         Assert.That(CheckoutProbe.Events.Skip(4), Is.EqualTo(new[] { "v2 reserve", "v2 charge-card", "v2 publish", "v2 ship" }));
         Assert.That(log.Lines, Has.None.Contains("570"), Diagnose(log));
+    }
+
+    [Test]
+    public async Task The_build_fails_on_the_rename_and_the_code_the_version_gate_fix_writes_keeps_the_in_flight_invocation()
+    {
+        // Version 1 ships with its lock, as `dotnet build -p:DurableAgentsJournalLock=update` writes it.
+        var lockText = JournalLockToolchain.UpdateLock(JournalLockToolchain.ReadVersionSource("CheckoutV1.cs"));
+        Assert.That(lockText, Does.Contain("handler Checkout/process").And.Contain("run \"charge\""), lockText);
+
+        await using var server = await StartServerAsync();
+        var port = RestateServer.FreePorts(1)[0];
+        var (deploymentId, invocationId) = await StartOnVersion1Async(server, port);
+
+        // The developer renames the charge step. The normal build fails: DA4001, an error on the new step.
+        var renamed = JournalLockToolchain.ReadVersionSource("CheckoutV2Renamed.cs").Replace("CheckoutV2Renamed", "CheckoutV2Fixed", StringComparison.Ordinal);
+        var diagnostics = await JournalLockToolchain.AnalyzeAsync(renamed, lockText);
+        var error = diagnostics.SingleOrDefault(d => d.Id == "DA4001");
+        Assert.That(error, Is.Not.Null, "no DA4001: " + string.Join("\n", diagnostics));
+        Assert.That(error!.Severity, Is.EqualTo(Microsoft.CodeAnalysis.DiagnosticSeverity.Error));
+        Assert.That(error.GetMessage(), Does.Contain("run \"charge\"").And.Contain("run \"charge-card\""));
+        Assert.That(error.Location.SourceTree!.GetText().ToString(error.Location.SourceSpan), Does.Contain("charge-card"), "the error points at the new step");
+
+        // The version-gate fix; the fixed code builds against version 1's lock with no error.
+        var fixedSource = await JournalLockToolchain.ApplyFixAsync(renamed, lockText, "DA4001", DurableAgents.CodeFixes.VersionGateFixer.Title, new DurableAgents.CodeFixes.VersionGateFixer());
+        Assert.That(fixedSource, Does.Contain("ctx.IsPatched(\"charge-card\")"), fixedSource);
+        var afterFix = await JournalLockToolchain.AnalyzeAsync(fixedSource, lockText);
+        Assert.That(afterFix.Where(d => d.Severity == Microsoft.CodeAnalysis.DiagnosticSeverity.Error), Is.Empty, fixedSource);
+
+        // Deploy exactly the fixed source (compiled with the generator) at version 1's address.
+        var fixedDefinition = JournalLockToolchain.CompileAndLoad(fixedSource, "DurableAgents.Tests.JournalLock.CheckoutV2Fixed");
+        var log = new ServiceLog();
+        await using var v2 = await ReplaceCodeAsync(server, port, fixedDefinition, deploymentId, log);
+        await server.Ingress.ResolveAwakeableRawAsync(CheckoutProbe.Awakeables[InFlight], Json("approved"));
+        Assert.That(await AttachAsync(server, invocationId), Is.EqualTo($"\"reserved-{InFlight}|charged-{InFlight}|approved|shipped-{InFlight}\""), Diagnose(log));
+        Assert.That(await StepNamesAsync(server, invocationId), Is.EqualTo(new[] { "reserve", "charge", "publish", "ship" }), "the old path, no marker");
+        Assert.That(CheckoutProbe.Events, Is.EqualTo(new[] { "v1 reserve", "v1 charge", "v1 publish", "v2r ship" }));
+
+        var fresh = await server.Ingress.SendRawAsync(Process, Json("o-new"));
+        await WaitForAsync(() => Task.FromResult(CheckoutProbe.Awakeables.ContainsKey("o-new")), "the new invocation to publish its awakeable");
+        await server.Ingress.ResolveAwakeableRawAsync(CheckoutProbe.Awakeables["o-new"], Json("approved-new"));
+        Assert.That(await AttachAsync(server, fresh.InvocationId), Is.EqualTo("\"reserved-o-new|card-charged-o-new|approved-new|shipped-o-new\""), Diagnose(log));
+        Assert.That(await StepNamesAsync(server, fresh.InvocationId), Is.EqualTo(new[] { "reserve", "patch:charge-card", "charge-card", "publish", "ship" }));
+        Assert.That(log.Lines, Has.None.Contains("570").And.None.Contains("Journal mismatch"), Diagnose(log));
     }
 
     [Test]
