@@ -23,6 +23,9 @@ internal sealed partial class BodyWalker
     private readonly HashSet<IOperation> _stepReturningLambdas = new();
     private int _insideStepArgument;
 
+    /// <summary>How many of the enclosing method and local functions have a delegate parameter (a step body can only use those).</summary>
+    private int _delegateParameterScopes;
+
     public BodyWalker(KnownSymbols known, ApiCatalogue catalogue, StepWrappers wrappers, IMethodSymbol owner, CancellationToken cancellationToken)
     {
         _known = known;
@@ -30,6 +33,7 @@ internal sealed partial class BodyWalker
         _wrappers = wrappers;
         _checks = new ViolationChecks(known);
         _cancellationToken = cancellationToken;
+        _delegateParameterScopes = HasDelegateParameter(owner) ? 1 : 0;
         Root = new Node(owner, DisplayOf(owner));
         Nodes.Add(owner, Root);
     }
@@ -86,7 +90,10 @@ internal sealed partial class BodyWalker
                 return;
 
             case ILocalFunctionOperation localFunction:
+                var forwards = HasDelegateParameter(localFunction.Symbol);
+                _delegateParameterScopes += forwards ? 1 : 0;
                 Visit(localFunction.Body ?? localFunction.IgnoredBody, GetNode(localFunction.Symbol, localFunction.Symbol.Name));
+                _delegateParameterScopes -= forwards ? 1 : 0;
                 return;
 
             case IAnonymousFunctionOperation lambda:
@@ -369,69 +376,7 @@ internal sealed partial class BodyWalker
         !method.IsStatic
         && (method.IsVirtual || method.IsAbstract || method.IsOverride || method.ContainingType?.TypeKind == TypeKind.Interface);
 
-    /// <summary>
-    /// The delegate parameter of a method or local function of this block that <paramref name="value"/> is (directly or
-    /// through a local it was copied to), or null.
-    /// </summary>
-    private DelegateParameter? TrackedParameter(IOperation value)
-    {
-        var parameter = OperationHelpers.WalkDownDelegate(value) switch
-        {
-            IParameterReferenceOperation reference => reference.Parameter,
-            ILocalReferenceOperation local when _parameterAliases.TryGetValue(local.Local, out var aliased) => aliased,
-            _ => null,
-        };
-        if (parameter is null
-            || !IsDelegate(parameter.Type)
-            || parameter.ContainingSymbol is not IMethodSymbol { MethodKind: not MethodKind.AnonymousFunction } method)
-        {
-            return null;
-        }
 
-        return new DelegateParameter(Normalize(method), parameter.Ordinal);
-    }
-
-    /// <summary>A delegate parameter used in durable code: copied to a local (an alias), or run here (called, or passed on).</summary>
-    private void NoteParameterUse(IOperation reference, DelegateParameter parameter)
-    {
-        if (reference is IParameterReferenceOperation parameterReference && OperationHelpers.GetAssignedLocal(reference) is { } alias)
-        {
-            _parameterAliases[alias] = parameterReference.Parameter;
-            return;
-        }
-
-        var child = reference;
-        var parent = reference.Parent;
-        while (parent is IConversionOperation or IParenthesizedOperation or IDelegateCreationOperation)
-        {
-            child = parent;
-            parent = parent.Parent;
-        }
-
-        var runsHere = parent switch
-        {
-            IInvocationOperation invocation => invocation.Instance == child,
-            IConditionalAccessOperation conditional => conditional.Operation == child,
-            IArgumentOperation argument => OperationHelpers.IsDelegateParameter(argument.Parameter),
-            _ => false,
-        };
-        if (runsHere)
-        {
-            _wrappers.AddRunsHere(parameter);
-        }
-    }
-
-    /// <summary>Delegate parameters referenced inside a step body run in the step.</summary>
-    private void NoteStepUsesInside(IAnonymousFunctionOperation body)
-    {
-        foreach (var operation in body.Body.Descendants())
-        {
-            if (operation is IParameterReferenceOperation or ILocalReferenceOperation && TrackedParameter(operation) is { } parameter)
-            {
-                _wrappers.AddStepUse(parameter);
-            }
-        }
-    }
 
     internal static IMethodSymbol Normalize(IMethodSymbol method)
     {
@@ -445,6 +390,19 @@ internal sealed partial class BodyWalker
     private static bool IsSourceDeclared(IMethodSymbol method) => method.Locations.Length > 0 && method.Locations[0].IsInSource;
 
     private static bool IsDelegate(ITypeSymbol? type) => type?.TypeKind == TypeKind.Delegate;
+
+    private static bool HasDelegateParameter(IMethodSymbol method)
+    {
+        foreach (var parameter in method.Parameters)
+        {
+            if (IsDelegate(parameter.Type))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 
     private static bool IsWriteTarget(IOperation operation) =>
         operation.Parent is IAssignmentOperation assignment && assignment.Target == operation && operation.Parent is not ICompoundAssignmentOperation;
