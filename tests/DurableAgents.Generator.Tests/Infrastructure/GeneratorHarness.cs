@@ -67,8 +67,18 @@ public static class GeneratorHarness
             assemblyName,
             trees,
             References.AddRange(extraReferences),
-            new CSharpCompilationOptions(outputKind, nullableContextOptions: NullableContextOptions.Enable, deterministic: true));
+            new CSharpCompilationOptions(outputKind, nullableContextOptions: NullableContextOptions.Enable, deterministic: true)
+                .WithSpecificDiagnosticOptions(SdkSuppressions));
     }
+
+    /// <summary>
+    /// What the .NET SDK suppresses in every build (<c>NoWarn</c> 1701;1702): assembly-reference unification notes, e.g. a
+    /// framework assembly built against Microsoft.Extensions.DependencyInjection.Abstractions 10.0 meeting the 11.0 that
+    /// Microsoft.Extensions.AI 11 brings.
+    /// </summary>
+    private static readonly ImmutableDictionary<string, ReportDiagnostic> SdkSuppressions = ImmutableDictionary<string, ReportDiagnostic>.Empty
+        .Add("CS1701", ReportDiagnostic.Suppress)
+        .Add("CS1702", ReportDiagnostic.Suppress);
 
     public static GeneratorDriver CreateDriver(CSharpParseOptions? parseOptions = null)
         => CSharpGeneratorDriver.Create(
