@@ -24,7 +24,7 @@ internal sealed partial class BodyWalker
         var type = StaticState.TypeOf(member);
         var collection = StaticState.IsMutableCollection(type);
         var access = StaticState.AccessOf(reference, out var how);
-        if (access == StaticAccess.Write || (access == StaticAccess.Mutate && (collection || type is IArrayTypeSymbol)))
+        if (access == StaticAccess.Write || (access == StaticAccess.Mutate && StaticState.HoldsChangeableContents(type)))
         {
             node.Violations.Add(new Violation(DiagnosticDescriptors.StaticStateWrite, location, display, how));
             return;

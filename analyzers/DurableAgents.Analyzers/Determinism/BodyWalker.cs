@@ -31,7 +31,7 @@ internal sealed partial class BodyWalker
         _known = known;
         _catalogue = catalogue;
         _wrappers = wrappers;
-        _checks = new ViolationChecks(known);
+        _checks = new ViolationChecks();
         _cancellationToken = cancellationToken;
         _delegateParameterScopes = HasDelegateParameter(owner) ? 1 : 0;
         Root = new Node(owner, DisplayOf(owner));

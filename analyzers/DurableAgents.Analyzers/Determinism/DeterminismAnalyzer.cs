@@ -190,9 +190,7 @@ public sealed class DeterminismAnalyzer : DiagnosticAnalyzer
         /// </summary>
         public void RecordStaticCollectionChange(OperationAnalysisContext context)
         {
-            if (StaticState.StaticMember(context.Operation) is not { } member
-                || !(StaticState.IsMutableCollection(StaticState.TypeOf(member)) || StaticState.TypeOf(member) is IArrayTypeSymbol)
-                || StaticState.AccessOf(context.Operation, out _) == StaticAccess.Read)
+            if (StaticState.ChangedCollection(context.Operation, orReassigns: true) is not { } member)
             {
                 return;
             }

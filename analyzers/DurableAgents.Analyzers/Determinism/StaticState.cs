@@ -76,6 +76,24 @@ internal static class StaticState
         _ => null,
     };
 
+    /// <summary>A collection whose contents can be changed, or an array (whose elements can).</summary>
+    public static bool HoldsChangeableContents(ITypeSymbol? type) => IsMutableCollection(type) || type is IArrayTypeSymbol;
+
+    /// <summary>
+    /// The static collection or array (readonly or not) that <paramref name="reference"/> changes: its contents
+    /// (<see cref="StaticAccess.Mutate"/>) or, with <paramref name="orReassigns"/>, the member itself; else null.
+    /// </summary>
+    public static ISymbol? ChangedCollection(IOperation reference, bool orReassigns)
+    {
+        if (StaticMember(reference) is not { } member || !HoldsChangeableContents(TypeOf(member)))
+        {
+            return null;
+        }
+
+        var access = AccessOf(reference, out _);
+        return access == StaticAccess.Mutate || (orReassigns && access == StaticAccess.Write) ? member : null;
+    }
+
     /// <summary>True for a collection type whose contents can be changed (a class deriving from one included).</summary>
     public static bool IsMutableCollection(ITypeSymbol? type)
     {

@@ -50,7 +50,7 @@ public sealed class ToolStaticStateAnalyzer : DiagnosticAnalyzer
                     IArgumentOperation { Parameter.RefKind: RefKind.Ref or RefKind.Out } argument => argument.Value,
                     _ => null,
                 };
-                var written = target is not null ? MutableStatic(target) : ChangedStaticCollection(operation);
+                var written = target is not null ? MutableStatic(target) : StaticState.ChangedCollection(operation, orReassigns: false);
                 if (written is not null)
                 {
                     context.ReportDiagnostic(Diagnostic.Create(
@@ -62,15 +62,6 @@ public sealed class ToolStaticStateAnalyzer : DiagnosticAnalyzer
             }
         }
     }
-
-    /// <summary>The static collection or array (readonly or not) whose contents <paramref name="reference"/> changes, or null.</summary>
-    private static ISymbol? ChangedStaticCollection(IOperation reference) =>
-        StaticState.StaticMember(reference) is { } member
-        && StaticState.AccessOf(reference, out _) == StaticAccess.Mutate
-        && StaticState.TypeOf(member) is var type
-        && (StaticState.IsMutableCollection(type) || type is IArrayTypeSymbol)
-            ? member
-            : null;
 
     /// <summary>The mutable static field or settable static property written through <paramref name="target"/>, or null.</summary>
     private static ISymbol? MutableStatic(IOperation target) => OperationHelpers.WalkDownConversion(target) switch

@@ -1,4 +1,3 @@
-using DurableAgents.Analyzers.Infrastructure;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Operations;
 
@@ -10,10 +9,6 @@ namespace DurableAgents.Analyzers.Determinism;
 /// </summary>
 internal sealed class ViolationChecks
 {
-    private readonly KnownSymbols _known;
-
-    public ViolationChecks(KnownSymbols known) => _known = known;
-
     public void Check(ApiHit? hit, IOperation operation, Node node, IMethodSymbol? unlessStepParameterOf = null, int ordinal = -1)
     {
         if (hit is not { } found)
