@@ -392,7 +392,13 @@ public sealed class IngressClient
         try
         {
             var content = new ReadOnlyMemoryContent(body);
-            content.Headers.ContentType = MediaTypeHeaderValue.Parse(contentType ?? JsonContentType);
+            if (contentType is not null || !body.IsEmpty)
+            {
+                // No input, no content type: Restate refuses a Content-Type for a handler that declares no input
+                // (400 "Expected body and content-type to be empty"), and accepts its absence for optional input.
+                content.Headers.ContentType = MediaTypeHeaderValue.Parse(contentType ?? JsonContentType);
+            }
+
             request.Content = content;
             if (headers is not null)
             {

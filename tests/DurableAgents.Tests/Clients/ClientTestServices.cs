@@ -52,7 +52,18 @@ internal static class ClientTestServices
             return value;
         }),
         Shared<string, int>("get", async (ctx, _) => await ctx.GetAsync<int>("count")),
-        Shared<string, string>("whoami", (ctx, _) => Task.FromResult(ctx.Key)));
+        Shared<string, string>("whoami", (ctx, _) => Task.FromResult(ctx.Key)),
+        WithoutInput(Shared<string, int>("peek", async (ctx, _) => await ctx.GetAsync<int>("count"))));
+
+    /// <summary>The handler declaring no input (as the generator emits for a method without an input parameter).</summary>
+    private static HandlerDefinition WithoutInput(HandlerDefinition h) => new()
+    {
+        Name = h.Name,
+        Type = h.Type,
+        Invoker = h.Invoker,
+        InputContentType = null,
+        OutputContentType = h.OutputContentType,
+    };
 
     public static ServiceDefinition Signup() => Workflow("ClientSignup",
         WorkflowRun<string, string>("run", async (ctx, email) =>

@@ -67,6 +67,12 @@ public sealed class IngressClientTests
         // A shared handler without input: an empty body.
         var raw = await _ingress.CallRawAsync(CallTarget.ForObject("ClientCounter", alice, "get"), ReadOnlyMemory<byte>.Empty);
         Assert.That(Encoding.UTF8.GetString(raw), Is.EqualTo("7"));
+
+        // A handler that declares no input: no body and no Content-Type (Restate answers 400 to a Content-Type there).
+        var peeked = await _ingress.CallRawAsync(CallTarget.ForObject("ClientCounter", alice, "peek"), ReadOnlyMemory<byte>.Empty);
+        Assert.That(Encoding.UTF8.GetString(peeked), Is.EqualTo("7"));
+        var sent = await _ingress.SendRawAsync(CallTarget.ForObject("ClientCounter", bob, "peek"), ReadOnlyMemory<byte>.Empty);
+        Assert.That(Encoding.UTF8.GetString(await _ingress.AttachRawAsync(sent.InvocationId)), Is.EqualTo("1"));
     }
 
     [Test]

@@ -3,7 +3,7 @@ using System.Text;
 
 namespace DurableAgents.Tests.Packaging;
 
-/// <summary>Runs the <c>dotnet</c> CLI as a child process with a time limit, capturing its output.</summary>
+/// <summary>Runs the <c>dotnet</c> CLI (or another tool) as a child process with a time limit, capturing its output.</summary>
 internal static class DotnetCli
 {
     public sealed record Result(int ExitCode, string Output)
@@ -15,9 +15,13 @@ internal static class DotnetCli
     /// Runs <c>dotnet {arguments}</c> in <paramref name="workingDirectory"/>. The variables the test host and MSBuild set
     /// for themselves are removed, so the child behaves as if a user ran it in a terminal.
     /// </summary>
-    public static async Task<Result> RunAsync(string workingDirectory, TimeSpan timeout, params string[] arguments)
+    public static Task<Result> RunAsync(string workingDirectory, TimeSpan timeout, params string[] arguments)
+        => RunToolAsync("dotnet", workingDirectory, timeout, arguments);
+
+    /// <summary>As <see cref="RunAsync"/> for another command line tool on the PATH (e.g. <c>npm</c>).</summary>
+    public static async Task<Result> RunToolAsync(string tool, string workingDirectory, TimeSpan timeout, params string[] arguments)
     {
-        var info = new ProcessStartInfo("dotnet")
+        var info = new ProcessStartInfo(tool)
         {
             WorkingDirectory = workingDirectory,
             RedirectStandardOutput = true,
@@ -61,7 +65,7 @@ internal static class DotnetCli
             await process.WaitForExitAsync();
             lock (output)
             {
-                throw new TimeoutException($"dotnet {string.Join(' ', arguments)} did not finish within {timeout}:\n{output}");
+                throw new TimeoutException($"{tool} {string.Join(' ', arguments)} did not finish within {timeout}:\n{output}");
             }
         }
 

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.IO.Compression;
+using System.Reflection.Metadata;
 using System.Text.RegularExpressions;
 using System.Xml.Linq;
 using DurableAgents.Testing;
@@ -11,24 +12,16 @@ namespace DurableAgents.Tests.Packaging;
 /// package contents and metadata, then a fresh <c>dotnet new web</c> app with a NuGet.config (the folder plus nuget.org),
 /// <c>dotnet add package DurableAgents</c>, the files of the README's "Install" section, a build with warnings as errors
 /// and the app run as the README says: <c>/discover</c> over h2c, both handlers called through a real restate-server, no
-/// warning in its log. The packages get a version of their own per run, so
-/// restore can never take a stale copy from the global packages folder (which is cleaned afterwards).
+/// warning in its log. The packages come from the run's shared <see cref="LocalFeed"/>.
 /// </summary>
 [TestFixture]
 [NonParallelizable]
 public sealed class PackageTests
 {
-#if DEBUG
-    private const string Configuration = "Debug";
-#else
-    private const string Configuration = "Release";
-#endif
-
     private static readonly TimeSpan CliTimeout = TimeSpan.FromMinutes(5);
+    private const string ReleaseRepositoryUrl = LocalFeed.ReleaseRepositoryUrl;
 
-    /// <summary>What a release build passes as <c>-p:RepositoryUrl</c> (the packages have no built-in default).</summary>
-    private const string ReleaseRepositoryUrl = "https://git.example.test/durableagents.git";
-
+    private LocalFeed _packed = null!;
     private string _root = null!;
     private string _work = null!;
     private string _feed = null!;
@@ -37,34 +30,13 @@ public sealed class PackageTests
     [OneTimeSetUp]
     public async Task PackAsync()
     {
-        _root = FindRepositoryRoot();
-        _version = $"0.1.0-ci.{DateTime.UtcNow:yyyyMMddHHmmss}.{Guid.NewGuid().ToString("N")[..6]}";
-        _work = Path.Combine(Path.GetTempPath(), "da-package-" + Guid.NewGuid().ToString("N")[..10]);
-        _feed = Path.Combine(_work, "feed");
-        Directory.CreateDirectory(_feed);
-        foreach (var project in new[] { "runtime/DurableAgents", "runtime/DurableAgents.Testing" })
-        {
-            // --no-build: the test run has built these projects already (the test project references them).
-            var pack = await DotnetCli.RunAsync(_root, CliTimeout, "pack", project, "-c", Configuration, "--no-build", "-o", _feed,
-                "-p:PackageVersion=" + _version, "-p:RepositoryUrl=" + ReleaseRepositoryUrl, "-nologo");
-            Assert.That(pack.ExitCode, Is.EqualTo(0), $"dotnet pack {project}: {pack}");
-        }
+        _packed = await LocalFeed.GetAsync();
+        (_root, _feed, _version) = (_packed.Root, _packed.Feed, _packed.Version);
+        _work = Path.Combine(_packed.Work, "package-tests");
+        Directory.CreateDirectory(_work);
     }
 
-    [OneTimeTearDown]
-    public void CleanUp()
-    {
-        TryDelete(_work);
-        var packages = Environment.GetEnvironmentVariable("NUGET_PACKAGES")
-            ?? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages");
-        if (_version is not null)
-        {
-            TryDelete(Path.Combine(packages, "durableagents", _version));
-            TryDelete(Path.Combine(packages, "durableagents.testing", _version));
-        }
-    }
-
-    private string Package(string id, string extension = "nupkg") => Path.Combine(_feed, $"{id}.{_version}.{extension}");
+    private string Package(string id, string extension = "nupkg") => _packed.Package(id, extension);
 
     [Test]
     public void The_package_carries_runtime_generator_analyzers_code_fixes_build_defaults_and_readme()
@@ -139,6 +111,45 @@ public sealed class PackageTests
         Assert.That(File.Exists(Package("DurableAgents.Testing", "snupkg")), Is.True);
     }
 
+    /// <summary>The portable-PDB custom debug information kind of an embedded source document.</summary>
+    private static readonly Guid EmbeddedSourceKind = new("0E8A571B-6926-466E-B4AD-8AB04611F5FE");
+
+    [Test]
+    public void The_symbols_embed_untracked_sources_and_map_paths_deterministically_under_CI()
+    {
+        using var symbols = ZipFile.OpenRead(Package("DurableAgents", "snupkg"));
+        using var pdb = new MemoryStream();
+        using (var entry = symbols.GetEntry("lib/net10.0/DurableAgents.pdb")!.Open())
+        {
+            entry.CopyTo(pdb);
+        }
+
+        pdb.Position = 0;
+        using var provider = MetadataReaderProvider.FromPortablePdbStream(pdb);
+        var reader = provider.GetMetadataReader();
+        var documents = reader.Documents.Select(d => reader.GetString(reader.GetDocument(d).Name)).ToList();
+        var embedded = reader.CustomDebugInformation.Select(reader.GetCustomDebugInformation)
+            .Where(c => c.Parent.Kind == HandleKind.Document && reader.GetGuid(c.Kind) == EmbeddedSourceKind)
+            .Select(c => reader.GetString(reader.GetDocument((DocumentHandle)c.Parent).Name)).ToList();
+        Assert.Multiple(() =>
+        {
+            Assert.That(documents, Has.Some.EndsWith("runtime/DurableAgents/Hosting/RestateEndpoint.cs"));
+            Assert.That(embedded, Has.Some.EndsWith("/Protocol/Protocol.cs"), "EmbedUntrackedSources: the protobuf-generated code travels in the PDB");
+            Assert.That(embedded, Has.None.EndsWith("/Hosting/RestateEndpoint.cs"), "tracked sources come from the repository, not the PDB");
+        });
+
+        // Directory.Build.props: CI=true turns on ContinuousIntegrationBuild, which maps the source root to /_/ (no
+        // machine paths in a released PDB). A local build keeps real paths for the debugger.
+        if (Environment.GetEnvironmentVariable("CI") == "true")
+        {
+            Assert.That(documents, Has.All.StartsWith("/_/"), "deterministic source paths under CI=true");
+        }
+        else
+        {
+            Assert.That(documents, Has.Some.StartsWith(_root.TrimEnd('/') + "/"), "a local build keeps the checkout's paths");
+        }
+    }
+
     [Test]
     public async Task A_new_web_app_written_from_the_README_builds_with_zero_warnings_and_serves_its_handlers()
     {
@@ -150,16 +161,7 @@ public sealed class PackageTests
         Assert.That(created.ExitCode, Is.EqualTo(0), created.ToString());
 
         // The README's NuGet.config: the folder feed and nuget.org (the served copy answers at that address here).
-        File.WriteAllText(Path.Combine(app, "NuGet.config"), $"""
-            <?xml version="1.0" encoding="utf-8"?>
-            <configuration>
-              <packageSources>
-                <clear />
-                <add key="durableagents" value="{_feed}" />
-                <add key="nuget.org" value="https://api.nuget.org/v3/index.json" />
-              </packageSources>
-            </configuration>
-            """);
+        File.WriteAllText(Path.Combine(app, "NuGet.config"), _packed.NuGetConfig());
         var added = await DotnetCli.RunAsync(app, CliTimeout, "add", "package", "DurableAgents", "--version", _version);
         Assert.That(added.ExitCode, Is.EqualTo(0), added.ToString());
 
@@ -280,35 +282,5 @@ public sealed class PackageTests
     {
         using var stream = zip.GetEntry(name)!.Open();
         return XDocument.Load(stream);
-    }
-
-    private static string FindRepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "Generator.sln")) && Directory.Exists(Path.Combine(dir.FullName, "runtime", "DurableAgents")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new DirectoryNotFoundException("The repository root (Generator.sln) is not above " + AppContext.BaseDirectory);
-    }
-
-    private static void TryDelete(string? path)
-    {
-        try
-        {
-            if (path is not null && Directory.Exists(path))
-            {
-                Directory.Delete(path, recursive: true);
-            }
-        }
-        catch (IOException)
-        {
-        }
-        catch (UnauthorizedAccessException)
-        {
-        }
     }
 }
