@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using DurableAgents.Definitions;
+using DurableAgents.Observability;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -123,15 +124,46 @@ public static class DurableAgentRunner
         return EnvironmentClient.Value;
     }
 
+    /// <summary>
+    /// One attempt of the agent run, inside its <c>invoke_agent {name}</c> span (when listened to): the span is the parent
+    /// of this attempt's steps, and carries the usage of the model calls made in this attempt only.
+    /// </summary>
     private static async Task<AgentResponse> RunCoreAsync(IContext context, string agentName, IObjectContext? session, string? recordApprovalsAs, DurableAgentOptions options, AgentRequest request)
     {
         var inner = ResolveChatClient(context, agentName, options);
-        var chat = new DurableChatClient(inner, context, new DurableChatClientOptions { RetryPolicy = options.ModelRetryPolicy });
+        AgentRunTelemetry? telemetry = null;
+        if (DurableAgentsTelemetry.Source.HasListeners())
+        {
+            var metadata = inner.GetService(typeof(ChatClientMetadata)) as ChatClientMetadata;
+            telemetry = DurableAgentsTelemetry.StartAgentRun(agentName, context.InvocationId, session?.Key, options.ChatOptions?.ModelId ?? metadata?.DefaultModelId,
+                metadata?.ProviderName);
+        }
+
+        using (telemetry)
+        {
+            try
+            {
+                var response = await RunLoopAsync(context, agentName, session, recordApprovalsAs, options, request, inner, telemetry).ConfigureAwait(false);
+                telemetry?.Succeeded(response.ModelId);
+                return response;
+            }
+            catch (Exception e) when (telemetry is not null)
+            {
+                telemetry.Failed(e);
+                throw;
+            }
+        }
+    }
+
+    private static async Task<AgentResponse> RunLoopAsync(IContext context, string agentName, IObjectContext? session, string? recordApprovalsAs, DurableAgentOptions options,
+        AgentRequest request, IChatClient inner, AgentRunTelemetry? telemetry)
+    {
+        var chat = new DurableChatClient(inner, context, new DurableChatClientOptions { RetryPolicy = options.ModelRetryPolicy }) { AgentRun = telemetry };
         var history = new List<ChatMessage>();
         if (session is not null)
         {
             history.AddRange(await session.GetAsync(HistoryKey, AgentJson.Messages) ?? []);
-            history = await CompactAsync(context, inner, history, options).ConfigureAwait(false);
+            history = await CompactAsync(context, inner, history, options, telemetry).ConfigureAwait(false);
         }
 
         history.Add(new ChatMessage(ChatRole.User, request.Message));
@@ -309,7 +341,7 @@ public static class DurableAgentRunner
         return JsonSerializer.SerializeToElement(call.Arguments, (JsonTypeInfo<IDictionary<string, object?>>)AgentJson.ChatOptions.GetTypeInfo(typeof(IDictionary<string, object?>)));
     }
 
-    private static async Task<List<ChatMessage>> CompactAsync(IContext context, IChatClient inner, List<ChatMessage> history, DurableAgentOptions options)
+    private static async Task<List<ChatMessage>> CompactAsync(IContext context, IChatClient inner, List<ChatMessage> history, DurableAgentOptions options, AgentRunTelemetry? telemetry)
     {
         var c = options.Compaction;
         if (c.MaxCharacters <= 0 || history.Count == 0)
@@ -355,7 +387,7 @@ public static class DurableAgentRunner
             transcript.Append(m.Role.Value).Append(": ").AppendLine(text.Trim());
         }
 
-        var summarizer = new DurableChatClient(inner, context, new DurableChatClientOptions { StepPrefix = "compact", RetryPolicy = options.ModelRetryPolicy });
+        var summarizer = new DurableChatClient(inner, context, new DurableChatClientOptions { StepPrefix = "compact", RetryPolicy = options.ModelRetryPolicy }) { AgentRun = telemetry };
         var summary = await summarizer.GetResponseAsync(
         [
             new ChatMessage(ChatRole.System, c.Instructions),

@@ -40,6 +40,9 @@ public sealed class DurableChatClient : DelegatingChatClient
     /// <summary>The journaled response of the last completed call (for streaming callers: the durable aggregate).</summary>
     public ChatResponse? LastResponse { get; private set; }
 
+    /// <summary>The agent run (this attempt's <c>invoke_agent</c> span) whose usage this client's executed calls add to.</summary>
+    internal AgentRunTelemetry? AgentRun { get; init; }
+
     private RunOptions RunOptions => new() { RetryPolicy = _options.RetryPolicy };
 
     /// <inheritdoc />
@@ -166,7 +169,7 @@ public sealed class DurableChatClient : DelegatingChatClient
     private ModelCallTelemetry StartTelemetry(string stepName, ChatOptions? options)
     {
         _metadata ??= InnerClient.GetService(typeof(ChatClientMetadata)) as ChatClientMetadata ?? new ChatClientMetadata();
-        return DurableAgentsTelemetry.StartModelCall(stepName, options?.ModelId ?? _metadata.DefaultModelId, _metadata.ProviderName);
+        return DurableAgentsTelemetry.StartModelCall(stepName, options?.ModelId ?? _metadata.DefaultModelId, _metadata.ProviderName, AgentRun);
     }
 
     private string StepName(int n) => _options.StepPrefix + ":" + n.ToString(System.Globalization.CultureInfo.InvariantCulture);

@@ -25,7 +25,7 @@ internal sealed class StepTool(string name, string description, JsonElement sche
         var future = context.RunAsync("tool:" + Name + ":" + callId, async ct =>
         {
             // Runs only when the call is not journaled yet: a replayed tool call is neither traced nor counted again.
-            using var telemetry = DurableAgentsTelemetry.StartToolCall(Name, callId);
+            using var telemetry = DurableAgentsTelemetry.StartToolCall(Name, callId, Description);
             try
             {
                 var outcome = new ToolOutcome { Result = await body(ct).ConfigureAwait(false) };

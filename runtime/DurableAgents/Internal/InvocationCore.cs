@@ -92,7 +92,7 @@ internal sealed class InvocationCore
         var (slot, execute, index, replayed) = _machine.RunCommand(name);
         if (!execute)
         {
-            DurableAgentsTelemetry.StepReplayed(name);
+            DurableAgentsTelemetry.StepReplayed(InvocationId, name);
         }
 
         var future = new SlotFuture<T>(_machine, slot, n => ReadValue(n, typeInfo));
@@ -125,7 +125,7 @@ internal sealed class InvocationCore
         JsonTypeInfo<T> typeInfo, RetryPolicy? policy)
     {
         var started = Stopwatch.GetTimestamp();
-        using var activity = DurableAgentsTelemetry.StartStep(InvocationId, name); // only for steps that execute, never for replayed ones
+        using var activity = DurableAgentsTelemetry.StartStep(InvocationId, name); // restate.replayed=false; a replayed step's span comes from StepReplayed
         ProposeRunCompletionMessage proposal;
         try
         {

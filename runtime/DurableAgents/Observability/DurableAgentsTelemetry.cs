@@ -7,11 +7,13 @@ namespace DurableAgents.Observability;
 
 /// <summary>
 /// Tracing of durable invocations: an <see cref="ActivitySource"/> named <see cref="ActivitySourceName"/> with one span
-/// per invocation attempt (<c>invoke {service}/{handler}</c>, a child of the HTTP request span), one per durable step that actually executes
-/// (<c>run {name}</c>), and inside those the OpenTelemetry GenAI spans of model calls (<c>chat {model}</c>) and tool calls
-/// (<c>execute_tool {name}</c>). Steps whose result is replayed from the journal emit no span (nothing ran): they are an
-/// event on the attempt span and a count of <see cref="DurableAgentsMetrics.ReplayedSteps"/>. Subscribe with OpenTelemetry
-/// (<c>.AddSource("DurableAgents")</c>) or an <see cref="ActivityListener"/>; metrics: <see cref="DurableAgentsMetrics"/>.
+/// per invocation attempt (<c>invoke {service}/{handler}</c>, a child of the HTTP request span), one per agent run in the
+/// attempt (<c>invoke_agent {name}</c>), one per durable step (<c>run {name}</c>, with <see cref="ReplayedTag"/> telling
+/// a step that executes from one whose recorded result is replayed from the journal), and inside executed steps the
+/// OpenTelemetry GenAI spans of model calls (<c>chat {model}</c>) and tool calls (<c>execute_tool {name}</c>). A replayed
+/// step runs nothing, so its span has no children and no metric but <see cref="DurableAgentsMetrics.ReplayedSteps"/>
+/// counts it. Subscribe with OpenTelemetry (<c>.AddSource("DurableAgents")</c>) or an <see cref="ActivityListener"/>;
+/// metrics: <see cref="DurableAgentsMetrics"/>.
 /// </summary>
 public static class DurableAgentsTelemetry
 {
@@ -45,10 +47,17 @@ public static class DurableAgentsTelemetry
     /// </summary>
     public const string StepKindTag = "durableagents.step.kind";
 
-    /// <summary>The name of the event added to the attempt span for each step replayed from the journal.</summary>
-    public const string StepReplayedEvent = "restate.step.replayed";
+    /// <summary>
+    /// Tag of every <c>run {name}</c> span (a boolean): <c>false</c> when the step's closure executed in this attempt,
+    /// <c>true</c> when its recorded result was replayed from the journal (nothing ran: no child spans, no model, token or
+    /// tool metrics).
+    /// </summary>
+    public const string ReplayedTag = "restate.replayed";
 
-    /// <summary>GenAI attribute: the operation, <see cref="ChatOperation"/> or <see cref="ExecuteToolOperation"/>.</summary>
+    /// <summary>
+    /// GenAI attribute: the operation, <see cref="ChatOperation"/>, <see cref="ExecuteToolOperation"/> or
+    /// <see cref="InvokeAgentOperation"/>.
+    /// </summary>
     public const string OperationNameTag = "gen_ai.operation.name";
 
     /// <summary>GenAI attribute: the provider (<see cref="Microsoft.Extensions.AI.ChatClientMetadata.ProviderName"/>), when known.</summary>
@@ -81,6 +90,15 @@ public static class DurableAgentsTelemetry
     /// <summary>GenAI attribute: the model's id of the tool call.</summary>
     public const string ToolCallIdTag = "gen_ai.tool.call.id";
 
+    /// <summary>GenAI attribute: the tool description the model sees.</summary>
+    public const string ToolDescriptionTag = "gen_ai.tool.description";
+
+    /// <summary>GenAI attribute: the agent name of an <c>invoke_agent</c> span (the agent's service name).</summary>
+    public const string AgentNameTag = "gen_ai.agent.name";
+
+    /// <summary>GenAI attribute: the conversation of an <c>invoke_agent</c> span: the session key of a session agent.</summary>
+    public const string ConversationIdTag = "gen_ai.conversation.id";
+
     /// <summary>GenAI attribute: the tool type (<c>function</c>).</summary>
     public const string ToolTypeTag = "gen_ai.tool.type";
 
@@ -95,6 +113,9 @@ public static class DurableAgentsTelemetry
 
     /// <summary>The GenAI operation name of a tool call.</summary>
     public const string ExecuteToolOperation = "execute_tool";
+
+    /// <summary>The GenAI operation name of an agent run (one span per attempt).</summary>
+    public const string InvokeAgentOperation = "invoke_agent";
 
     internal static readonly ActivitySource Source = new(ActivitySourceName, typeof(DurableAgentsTelemetry).Assembly.GetName().Version?.ToString(3));
 
@@ -173,27 +194,43 @@ public static class DurableAgentsTelemetry
             DurableAgentsMetrics.StepCounter.Add(1, new KeyValuePair<string, object?>(StepKindTag, StepKind(name)));
         }
 
-        var activity = Source.StartActivity($"run {name}", ActivityKind.Internal);
+        if (!Source.HasListeners())
+        {
+            return null;
+        }
+
+        var activity = Source.StartActivity("run " + name, ActivityKind.Internal);
         activity?.SetTag(StepNameTag, name);
         activity?.SetTag(InvocationIdTag, invocationId);
+        activity?.SetTag(ReplayedTag, false);
         return activity;
     }
 
     /// <summary>
     /// Hook for a step whose recorded result is replayed from the journal (its closure does not run): counts
-    /// <see cref="DurableAgentsMetrics.ReplayedSteps"/> and adds a <see cref="StepReplayedEvent"/> event to the current span.
-    /// Called by <c>InvocationCore.RunAsync</c> when the journal holds the step's result.
+    /// <see cref="DurableAgentsMetrics.ReplayedSteps"/> and, when the source is listened to, emits its <c>run {name}</c>
+    /// span with <see cref="ReplayedTag"/> <c>true</c>, started and stopped at once (nothing runs under it), so a trace
+    /// shows the whole journal of each attempt. Called by <c>InvocationCore.RunAsync</c> when the journal holds the
+    /// step's result.
     /// </summary>
-    internal static void StepReplayed(string name)
+    internal static void StepReplayed(string invocationId, string name)
     {
         if (DurableAgentsMetrics.ReplayedStepCounter.Enabled)
         {
             DurableAgentsMetrics.ReplayedStepCounter.Add(1, new KeyValuePair<string, object?>(StepKindTag, StepKind(name)));
         }
 
-        if (Activity.Current is { } current && current.Source == Source)
+        if (!Source.HasListeners())
         {
-            current.AddEvent(new ActivityEvent(StepReplayedEvent, tags: new ActivityTagsCollection { [StepNameTag] = name }));
+            return; // no span name to build, no tags to allocate
+        }
+
+        using var activity = Source.StartActivity("run " + name, ActivityKind.Internal);
+        if (activity is not null)
+        {
+            activity.SetTag(StepNameTag, name);
+            activity.SetTag(InvocationIdTag, invocationId);
+            activity.SetTag(ReplayedTag, true);
         }
     }
 
@@ -203,11 +240,19 @@ public static class DurableAgentsTelemetry
     /// </summary>
     internal static ApprovalWait AwaitingApproval(string toolName) => new(toolName);
 
-    /// <summary>A model call about to go to the provider (inside the step's closure).</summary>
-    internal static ModelCallTelemetry StartModelCall(string stepName, string? requestModel, string? provider) => new(stepName, requestModel, provider);
+    /// <summary>
+    /// A model call about to go to the provider (inside the step's closure); its usage is added to
+    /// <paramref name="agent"/>, the agent run of this attempt, when there is one.
+    /// </summary>
+    internal static ModelCallTelemetry StartModelCall(string stepName, string? requestModel, string? provider, AgentRunTelemetry? agent = null)
+        => new(stepName, requestModel, provider, agent);
 
     /// <summary>A tool call about to execute (inside the step's closure).</summary>
-    internal static ToolCallTelemetry StartToolCall(string toolName, string callId) => new(toolName, callId);
+    internal static ToolCallTelemetry StartToolCall(string toolName, string callId, string? description = null) => new(toolName, callId, description);
+
+    /// <summary>One attempt of an agent run: its <c>invoke_agent</c> span, or null when nobody listens.</summary>
+    internal static AgentRunTelemetry? StartAgentRun(string agentName, string invocationId, string? conversationId, string? requestModel, string? provider)
+        => AgentRunTelemetry.Start(agentName, invocationId, conversationId, requestModel, provider);
 
     /// <summary>The bounded kind of a step name (see <see cref="StepKindTag"/>).</summary>
     internal static string StepKind(string name)

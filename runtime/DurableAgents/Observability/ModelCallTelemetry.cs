@@ -12,9 +12,11 @@ internal readonly struct ModelCallTelemetry : IDisposable
     private readonly string? _requestModel;
     private readonly string? _provider;
     private readonly long _startedAt;
+    private readonly AgentRunTelemetry? _agent;
 
-    internal ModelCallTelemetry(string stepName, string? requestModel, string? provider)
+    internal ModelCallTelemetry(string stepName, string? requestModel, string? provider, AgentRunTelemetry? agent = null)
     {
+        _agent = agent;
         _requestModel = requestModel;
         _provider = provider;
         _startedAt = Stopwatch.GetTimestamp();
@@ -39,10 +41,14 @@ internal readonly struct ModelCallTelemetry : IDisposable
     /// <summary>The span, or null when nobody listens.</summary>
     public Activity? Activity { get; }
 
-    /// <summary>The call answered: tag the span with the response and usage, count the call and its tokens.</summary>
+    /// <summary>
+    /// The call answered: tag the span with the response and usage, count the call and its tokens, and add the usage to
+    /// the agent run of this attempt.
+    /// </summary>
     public void Succeeded(ChatResponse response)
     {
         var usage = response.Usage;
+        _agent?.ModelCallSucceeded(usage);
         if (Activity is { } a)
         {
             if (response.ModelId is { Length: > 0 } model)

@@ -10,7 +10,7 @@ internal readonly struct ToolCallTelemetry : IDisposable
 {
     private readonly string _toolName;
 
-    internal ToolCallTelemetry(string toolName, string callId)
+    internal ToolCallTelemetry(string toolName, string callId, string? description = null)
     {
         _toolName = toolName;
         Activity = DurableAgentsTelemetry.Source.StartActivity(DurableAgentsTelemetry.ExecuteToolOperation + " " + toolName, ActivityKind.Internal);
@@ -20,6 +20,10 @@ internal readonly struct ToolCallTelemetry : IDisposable
             a.SetTag(DurableAgentsTelemetry.ToolNameTag, toolName);
             a.SetTag(DurableAgentsTelemetry.ToolCallIdTag, callId);
             a.SetTag(DurableAgentsTelemetry.ToolTypeTag, "function");
+            if (!string.IsNullOrEmpty(description))
+            {
+                a.SetTag(DurableAgentsTelemetry.ToolDescriptionTag, description);
+            }
         }
     }
 

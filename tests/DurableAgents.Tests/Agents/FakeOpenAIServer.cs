@@ -80,6 +80,8 @@ public sealed class FakeOpenAIServer : IAsyncDisposable
     private readonly ConcurrentQueue<FakeRequest> _requests = new();
     private const int ArgumentFragment = 6;
     private int _count;
+    private long _billedInput;
+    private long _billedOutput;
 
     private FakeOpenAIServer(WebApplication app, Func<FakeRequest, FakeReply> script)
     {
@@ -92,6 +94,18 @@ public sealed class FakeOpenAIServer : IAsyncDisposable
     public Uri BaseUri { get; private set; } = null!;
 
     public IReadOnlyList<FakeRequest> Requests => _requests.ToList();
+
+    /// <summary>Prompt tokens of the usage the fake has written out (what a provider would bill), over all requests.</summary>
+    public long BilledInputTokens => Interlocked.Read(ref _billedInput);
+
+    /// <summary>Completion tokens of the usage the fake has written out, over all requests.</summary>
+    public long BilledOutputTokens => Interlocked.Read(ref _billedOutput);
+
+    private void Bill(FakeRequest request)
+    {
+        Interlocked.Add(ref _billedInput, 10 * request.Index);
+        Interlocked.Add(ref _billedOutput, 5);
+    }
 
     public static async Task<FakeOpenAIServer> StartAsync(Func<FakeRequest, FakeReply> script)
     {
@@ -177,6 +191,7 @@ public sealed class FakeOpenAIServer : IAsyncDisposable
             };
             http.Response.ContentType = "application/json";
             await http.Response.WriteAsync(response.ToJsonString());
+            Bill(request);
             return;
         }
 
@@ -243,6 +258,7 @@ public sealed class FakeOpenAIServer : IAsyncDisposable
         if (request.IncludeUsage)
         {
             await Chunk(null, null, new JsonObject { ["prompt_tokens"] = 10 * request.Index, ["completion_tokens"] = 5, ["total_tokens"] = 10 * request.Index + 5 });
+            Bill(request);
         }
 
         await http.Response.WriteAsync("data: [DONE]\n\n");

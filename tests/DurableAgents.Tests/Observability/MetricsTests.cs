@@ -213,7 +213,7 @@ public sealed class MetricsTests
         });
 
         // The GenAI spans: one chat span per real model call, one execute_tool span per real tool call.
-        var chats = _activities.Where(a => Equals(a.GetTagItem(DurableAgentsTelemetry.RequestModelTag), modelId)).ToList();
+        var chats = _activities.Where(a => Equals(a.GetTagItem(DurableAgentsTelemetry.RequestModelTag), modelId) && Equals(a.GetTagItem(DurableAgentsTelemetry.OperationNameTag), "chat")).ToList();
         Assert.That(chats, Has.Count.EqualTo(2));
         Assert.Multiple(() =>
         {
@@ -232,6 +232,42 @@ public sealed class MetricsTests
             Assert.That(tools[0].GetTagItem(DurableAgentsTelemetry.OperationNameTag), Is.EqualTo("execute_tool"));
             Assert.That(tools[0].GetTagItem(DurableAgentsTelemetry.ToolCallIdTag), Is.EqualTo("call_1"));
             Assert.That(tools[0].GetTagItem(DurableAgentsTelemetry.ToolOutcomeTag), Is.EqualTo("result"));
+            Assert.That(tools[0].GetTagItem(DurableAgentsTelemetry.ToolDescriptionTag), Is.EqualTo("Looks the weather up."));
+        });
+
+        // One invoke_agent span per attempt; its usage is what that attempt spent: attempts 2 and 4 only replay model turns.
+        var agents = _activities.Where(a => a.OperationName == "invoke_agent agent" && Equals(a.GetTagItem(DurableAgentsTelemetry.RequestModelTag), modelId)).OrderBy(a => a.StartTimeUtc).ToList();
+        Assert.That(agents, Has.Count.EqualTo(4));
+        Assert.Multiple(() =>
+        {
+            Assert.That(agents.Select(a => a.Kind), Is.All.EqualTo(ActivityKind.Internal));
+            Assert.That(agents.Select(a => a.GetTagItem(DurableAgentsTelemetry.OperationNameTag)), Is.All.EqualTo("invoke_agent"));
+            Assert.That(agents.Select(a => a.GetTagItem(DurableAgentsTelemetry.AgentNameTag)), Is.All.EqualTo("agent"));
+            Assert.That(agents.Select(a => a.GetTagItem(DurableAgentsTelemetry.ProviderNameTag)), Is.All.EqualTo("scripted"));
+            Assert.That(agents.Select(a => a.GetTagItem(DurableAgentsTelemetry.ConversationIdTag)), Is.All.Null, "not a session agent");
+            Assert.That(agents.Select(a => a.Parent?.OperationName), Is.All.EqualTo("invoke MeteredAgent/run"), "a child of the attempt span");
+            Assert.That(agents.Select(a => a.GetTagItem(DurableAgentsTelemetry.InputTokensTag)), Is.EqualTo(new object?[] { 7L, null, 7L, null }));
+            Assert.That(agents.Select(a => a.GetTagItem(DurableAgentsTelemetry.OutputTokensTag)), Is.EqualTo(new object?[] { 3L, null, 3L, null }));
+            Assert.That(agents.Sum(a => (long?)a.GetTagItem(DurableAgentsTelemetry.InputTokensTag) ?? 0), Is.EqualTo(Sum(DurableAgentsMetrics.TokenUsage, byModel, (DurableAgentsTelemetry.TokenTypeTag, "input"))));
+            Assert.That(agents[3].GetTagItem(DurableAgentsTelemetry.ResponseModelTag), Is.EqualTo(modelId + "-2026"), "the run's last (replayed) turn");
+            Assert.That(chats.Select(c => c.Parent?.Parent), Is.EquivalentTo(new[] { agents[0], agents[2] }), "chat under run llm:n under invoke_agent");
+            Assert.That(tools[0].Parent?.Parent, Is.SameAs(agents[1]));
+        });
+
+        // The replayed steps: a run span each (restate.replayed=true) under the attempt's invoke_agent span, with no children.
+        var runs = _activities.Where(a => a.OperationName.StartsWith("run ", StringComparison.Ordinal) && a.Parent is { } p && agents.Contains(p)).ToList();
+        var replayedRuns = runs.Where(a => Equals(a.GetTagItem(DurableAgentsTelemetry.ReplayedTag), true)).ToList();
+        Assert.Multiple(() =>
+        {
+            Assert.That(runs.Where(a => Equals(a.GetTagItem(DurableAgentsTelemetry.ReplayedTag), false)).Select(a => a.OperationName),
+                Is.EquivalentTo(new[] { "run llm:1", "run tool:lookup:call_1", "run llm:2" }), "executed once each");
+            Assert.That(replayedRuns.Select(a => (agents.IndexOf(a.Parent!), a.OperationName)), Is.EquivalentTo(new[]
+            {
+                (1, "run llm:1"),
+                (2, "run llm:1"), (2, "run tool:lookup:call_1"),
+                (3, "run llm:1"), (3, "run tool:lookup:call_1"), (3, "run llm:2"),
+            }));
+            Assert.That(_activities.Where(a => a.Parent is { } p && replayedRuns.Contains(p)), Is.Empty, "nothing runs under a replayed step");
         });
     }
 
@@ -253,21 +289,35 @@ public sealed class MetricsTests
     }
 
     [Test]
-    public void The_replayed_step_hook_counts_by_kind_and_marks_the_current_attempt_span()
+    public void The_replayed_step_hook_counts_by_kind_and_emits_a_replayed_run_span_under_the_current_span()
     {
-        DurableAgentsTelemetry.StepReplayed("tool:lookup:call_7"); // no current span: only counted
+        DurableAgentsTelemetry.StepReplayed("inv_hooked", "tool:lookup:call_7"); // no current span: a root span
 
-        using var attempt = DurableAgentsTelemetry.Source.StartActivity("invoke Hooked/run");
-        DurableAgentsTelemetry.StepReplayed("llm:3");
-        DurableAgentsTelemetry.StepReplayed("my step");
-        Assert.Multiple(() =>
+        using (var attempt = DurableAgentsTelemetry.Source.StartActivity("invoke Hooked/run"))
         {
-            Assert.That(Sum(DurableAgentsMetrics.ReplayedSteps, (DurableAgentsTelemetry.StepKindTag, "tool")), Is.EqualTo(1));
-            Assert.That(Sum(DurableAgentsMetrics.ReplayedSteps, (DurableAgentsTelemetry.StepKindTag, "llm")), Is.EqualTo(1));
-            Assert.That(Sum(DurableAgentsMetrics.ReplayedSteps, (DurableAgentsTelemetry.StepKindTag, "run")), Is.EqualTo(1));
-            Assert.That(attempt!.Events.Select(e => e.Name), Is.EqualTo(new[] { DurableAgentsTelemetry.StepReplayedEvent, DurableAgentsTelemetry.StepReplayedEvent }));
-            Assert.That(attempt.Events.Select(e => e.Tags.Single().Value), Is.EqualTo(new[] { "llm:3", "my step" }));
-        });
+            DurableAgentsTelemetry.StepReplayed("inv_hooked", "llm:3");
+            DurableAgentsTelemetry.StepReplayed("inv_hooked", "my step");
+            var replayed = _activities.Where(a => Equals(a.GetTagItem(DurableAgentsTelemetry.InvocationIdTag), "inv_hooked")).ToList();
+            Assert.Multiple(() =>
+            {
+                Assert.That(Sum(DurableAgentsMetrics.ReplayedSteps, (DurableAgentsTelemetry.StepKindTag, "tool")), Is.EqualTo(1));
+                Assert.That(Sum(DurableAgentsMetrics.ReplayedSteps, (DurableAgentsTelemetry.StepKindTag, "llm")), Is.EqualTo(1));
+                Assert.That(Sum(DurableAgentsMetrics.ReplayedSteps, (DurableAgentsTelemetry.StepKindTag, "run")), Is.EqualTo(1));
+                Assert.That(replayed.Select(a => a.OperationName), Is.EqualTo(new[] { "run tool:lookup:call_7", "run llm:3", "run my step" }), "stopped at once, in order");
+                Assert.That(replayed.Select(a => a.GetTagItem(DurableAgentsTelemetry.ReplayedTag)), Is.All.EqualTo(true));
+                Assert.That(replayed.Select(a => a.GetTagItem(DurableAgentsTelemetry.StepNameTag)), Is.EqualTo(new[] { "tool:lookup:call_7", "llm:3", "my step" }));
+                Assert.That(replayed[0].ParentSpanId, Is.EqualTo(default(ActivitySpanId)));
+                Assert.That(replayed.Skip(1).Select(a => a.ParentSpanId), Is.All.EqualTo(attempt!.SpanId), "children of the attempt span");
+                Assert.That(attempt.Events, Is.Empty, "the span is the only marker of a replayed step");
+            });
+        }
+
+        // Nobody listening: still counted, but no span is built.
+        _spans.Dispose();
+        var before = _activities.Count;
+        DurableAgentsTelemetry.StepReplayed("inv_hooked", "llm:4");
+        Assert.That(_activities, Has.Count.EqualTo(before));
+        Assert.That(Sum(DurableAgentsMetrics.ReplayedSteps, (DurableAgentsTelemetry.StepKindTag, "llm")), Is.EqualTo(2));
     }
 
     [Test]

@@ -110,6 +110,7 @@ public sealed class ObservabilityTests
             Assert.That(step.ParentSpanId, Is.EqualTo(invocation.SpanId), "the step span is a child of the attempt span");
             Assert.That(step.GetTagItem(DurableAgentsTelemetry.StepNameTag), Is.EqualTo("a"));
             Assert.That(step.GetTagItem(DurableAgentsTelemetry.OutcomeTag), Is.EqualTo("value"));
+            Assert.That(step.GetTagItem(DurableAgentsTelemetry.ReplayedTag), Is.EqualTo(false), "the closure executed");
             Assert.That(invocation.GetTagItem(DurableAgentsTelemetry.OutcomeTag), Is.EqualTo("suspended"));
             Assert.That(invocation.GetTagItem(DurableAgentsTelemetry.ServiceTag), Is.EqualTo("Traced"));
             Assert.That(invocation.GetTagItem(DurableAgentsTelemetry.KnownEntriesTag), Is.EqualTo(1));
@@ -117,7 +118,7 @@ public sealed class ObservabilityTests
     }
 
     [Test]
-    public async Task A_replay_drops_log_lines_and_emits_no_span_for_journaled_steps()
+    public async Task A_replay_drops_log_lines_and_marks_the_spans_of_journaled_steps_replayed()
     {
         var logs = new CapturingLoggerProvider();
         var journal = Journal(2).Input("\"x\"")
@@ -131,12 +132,23 @@ public sealed class ObservabilityTests
         // "before a" and "after a" were logged by earlier attempts; "after b" is the first line past the replayed journal.
         Assert.That(logs.Entries.Select(e => e.Message), Is.EqualTo(new[] { "after b" }));
 
-        var names = SpansOf(IdOf(2)).Select(s => s.OperationName).Order().ToList();
-        Assert.That(names, Is.EqualTo(new[] { "invoke Traced/steps", "run c" }), "a and b were replayed: no spans");
+        var spans = SpansOf(IdOf(2));
+        var invocation = spans.Single(s => s.OperationName == "invoke Traced/steps");
+        var steps = spans.Where(s => s.OperationName.StartsWith("run ", StringComparison.Ordinal)).ToList();
+        Assert.Multiple(() =>
+        {
+            Assert.That(spans, Has.Count.EqualTo(4), "the attempt and one span per journal step");
+            Assert.That(steps.Select(s => (s.OperationName, s.GetTagItem(DurableAgentsTelemetry.ReplayedTag))),
+                Is.EqualTo(new[] { ("run a", (object?)true), ("run b", true), ("run c", false) }), "a and b were replayed, c ran");
+            Assert.That(steps.Select(s => s.ParentSpanId), Is.All.EqualTo(invocation.SpanId));
+            Assert.That(steps.Select(s => s.GetTagItem(DurableAgentsTelemetry.StepNameTag)), Is.EqualTo(new[] { "a", "b", "c" }));
+            Assert.That(steps.Take(2).Select(s => s.GetTagItem(DurableAgentsTelemetry.OutcomeTag)), Is.All.Null, "a replayed step reports no outcome of its own");
+            Assert.That(invocation.Events, Is.Empty);
+        });
     }
 
     [Test]
-    public async Task A_fully_replayed_attempt_logs_only_after_the_journal_and_traces_only_the_attempt()
+    public async Task A_fully_replayed_attempt_logs_only_after_the_journal_and_traces_only_replayed_steps()
     {
         var logs = new CapturingLoggerProvider();
         var journal = Journal(3).Input("\"x\"")
@@ -148,9 +160,11 @@ public sealed class ObservabilityTests
         Assert.That(result.Outcome, Is.EqualTo(InvocationOutcome.Ended));
         Assert.That(logs.Entries.Select(e => (e.Level, e.Message)), Is.EqualTo(new[] { (LogLevel.Warning, "after c: x-a-b-c") }));
         var spans = SpansOf(IdOf(3));
-        Assert.That(spans.Select(s => s.OperationName), Is.EqualTo(new[] { "invoke Traced/steps" }));
-        Assert.That(spans[0].GetTagItem(DurableAgentsTelemetry.OutcomeTag), Is.EqualTo("ended"));
-        Assert.That(spans[0].GetTagItem(DurableAgentsTelemetry.KnownEntriesTag), Is.EqualTo(7));
+        var invocation = spans.Single(s => s.OperationName == "invoke Traced/steps");
+        Assert.That(spans.Select(s => s.OperationName), Is.EqualTo(new[] { "run a", "run b", "run c", "invoke Traced/steps" }));
+        Assert.That(spans.Where(s => s != invocation).Select(s => s.GetTagItem(DurableAgentsTelemetry.ReplayedTag)), Is.All.EqualTo(true));
+        Assert.That(invocation.GetTagItem(DurableAgentsTelemetry.OutcomeTag), Is.EqualTo("ended"));
+        Assert.That(invocation.GetTagItem(DurableAgentsTelemetry.KnownEntriesTag), Is.EqualTo(7));
     }
 
     [Test]
