@@ -15,6 +15,16 @@ internal sealed class DeclarationsOnlyChatClient(IChatClient inner) : Delegating
     public override IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
         => base.GetStreamingResponseAsync(messages, Strip(options), cancellationToken);
 
+    /// <summary>
+    /// Hides the pipeline's own function-invoking layer: Agent Framework adds its function invocation above the
+    /// journaled step only when the client it is given has none.
+    /// </summary>
+    public override object? GetService(Type serviceType, object? serviceKey = null)
+    {
+        ArgumentNullException.ThrowIfNull(serviceType);
+        return serviceType.IsAssignableTo(typeof(FunctionInvokingChatClient)) ? null : base.GetService(serviceType, serviceKey);
+    }
+
     internal static ChatOptions? Strip(ChatOptions? options)
     {
         if (options?.Tools is not { Count: > 0 } tools || !tools.Any(static t => t is AIFunction))

@@ -70,6 +70,12 @@ public sealed class DurableAIFunction : DelegatingAIFunction
             }
         }, AgentJson.ToolOutcome, new RunOptions { RetryPolicy = retry });
 
-        return outcome.Result is { } value ? value : "Error: " + outcome.Error;
+        // A text result reaches the model as text (not as a JSON string literal).
+        return outcome.Result switch
+        {
+            { ValueKind: JsonValueKind.String } text => text.GetString(),
+            { } value => value,
+            null => "Error: " + outcome.Error,
+        };
     }
 }
