@@ -24,6 +24,8 @@ internal static class KnownTypeNames
     public const string IngressCallOptions = "DurableAgents.Clients.IngressCallOptions";
     public const string IngressSendOptions = "DurableAgents.Clients.IngressSendOptions";
     public const string SendResponse = "DurableAgents.Clients.SendResponse";
+    public const string DurableAgentProxy = "DurableAgents.AgentFramework.DurableAgentProxy";
+    public const string AIAgent = "Microsoft.Agents.AI.AIAgent";
 
     public const string JsonSerializableAttribute = "System.Text.Json.Serialization.JsonSerializableAttribute";
     public const string JsonSerializerContext = "System.Text.Json.Serialization.JsonSerializerContext";

@@ -28,9 +28,10 @@ public sealed class RestateGenerator : IIncrementalGenerator
             (c.AssemblyName, HasIngressClient: c.GetTypeByMetadataName(KnownTypeNames.IngressClient) is not null
                 && c.GetTypeByMetadataName(KnownTypeNames.IngressCallOptions) is not null
                 && c.GetTypeByMetadataName(KnownTypeNames.IngressSendOptions) is not null
-                && c.GetTypeByMetadataName(KnownTypeNames.SendResponse) is not null));
+                && c.GetTypeByMetadataName(KnownTypeNames.SendResponse) is not null,
+            HasAgentProxy: c.GetTypeByMetadataName(KnownTypeNames.DurableAgentProxy) is not null && c.GetTypeByMetadataName(KnownTypeNames.AIAgent) is not null));
         var settings = rootNamespace.Combine(compilationFacts)
-            .Select(static (x, _) => new SettingsModel(RegistrationNamespace(x.Left, x.Right.AssemblyName), x.Right.HasIngressClient, ExtensionsClassName(x.Right.AssemblyName)))
+            .Select(static (x, _) => new SettingsModel(RegistrationNamespace(x.Left, x.Right.AssemblyName), x.Right.HasIngressClient, ExtensionsClassName(x.Right.AssemblyName), x.Right.HasAgentProxy))
             .WithTrackingName(TrackingNames.Settings);
 
         var services = Models(context, KnownTypeNames.ServiceAttribute, ServiceKind.Service, TrackingNames.Services);

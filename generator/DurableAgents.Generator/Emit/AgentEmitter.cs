@@ -114,6 +114,21 @@ internal static class AgentEmitter
                 w.Line("var response = await RunAsync(global::DurableAgents.AgentRequest.ForOutput(message, typeInfo), options, cancellationToken).ConfigureAwait(false);");
                 w.Line("return response.GetOutput(typeInfo);");
                 w.Close();
+                if (settings.HasAgentProxy)
+                {
+                    w.Line();
+                    w.Line("/// <summary>");
+                    w.Line("/// The agent as a Microsoft Agent Framework <c>AIAgent</c> that runs it through the ingress (each run one durable");
+                    w.Line("/// invocation" + (model.Session ? "; the proxy's sessions are the agent's session keys" : "") + "), e.g. as a step of an Agent Framework workflow.");
+                    w.Line("/// </summary>");
+                    w.Line(Names.GeneratedCode);
+                    w.Open("public static global::DurableAgents.AgentFramework.DurableAgentProxy AsAIAgent(" + Names.IngressClient + " client, global::DurableAgents.AgentFramework.DurableAgentProxyOptions? options = null)");
+                    w.Line("options ??= new global::DurableAgents.AgentFramework.DurableAgentProxyOptions();");
+                    w.Line("return new global::DurableAgents.AgentFramework.DurableAgentProxy(client, ServiceName, " + (model.Session ? "true" : "false")
+                        + ", options.Description is null && " + model.FullyQualifiedName + ".DurableTools.Description.Length > 0 ? options with { Description = " + model.FullyQualifiedName + ".DurableTools.Description } : options);");
+                    w.Close();
+                }
+
                 w.Close();
             }
         }

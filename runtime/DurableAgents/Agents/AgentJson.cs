@@ -21,6 +21,8 @@ public static class AgentJson
 
     internal static JsonTypeInfo<IList<ChatMessage>> Messages { get; } = (JsonTypeInfo<IList<ChatMessage>>)ChatOptions.GetTypeInfo(typeof(IList<ChatMessage>));
 
+    internal static JsonTypeInfo<UsageDetails> Usage { get; } = (JsonTypeInfo<UsageDetails>)ChatOptions.GetTypeInfo(typeof(UsageDetails));
+
     internal static JsonTypeInfo<ToolOutcome> ToolOutcome => AgentJsonContext.Default.ToolOutcome;
 
     internal static JsonTypeInfo<List<PendingApproval>> Approvals => AgentJsonContext.Default.ListPendingApproval;

@@ -35,6 +35,9 @@ public static class GeneratorHarness
 
     public static readonly CSharpParseOptions ParseOptions = new(LanguageVersion.Latest, DocumentationMode.Parse);
 
+    /// <summary>Microsoft Agent Framework's abstractions: with it, agent clients get <c>AsAIAgent</c> (the runtime's <c>DurableAgentProxy</c> derives from <c>AIAgent</c>).</summary>
+    public static readonly MetadataReference AgentFrameworkReference = MetadataReference.CreateFromFile(typeof(Microsoft.Agents.AI.AIAgent).Assembly.Location);
+
     private static readonly ImmutableArray<MetadataReference> References =
     [
         .. Basic.Reference.Assemblies.Net100.References.All,
@@ -42,6 +45,7 @@ public static class GeneratorHarness
         MetadataReference.CreateFromFile(typeof(Microsoft.Extensions.DependencyInjection.IServiceCollection).Assembly.Location),
         // Generated agent handlers mention Microsoft.Extensions.AI types (session history is a list of ChatMessage).
         MetadataReference.CreateFromFile(typeof(Microsoft.Extensions.AI.ChatMessage).Assembly.Location),
+        AgentFrameworkReference,
     ];
 
     public static CSharpCompilation Compile(IEnumerable<string> sources, bool withIngressStub = true, CSharpParseOptions? parseOptions = null)
