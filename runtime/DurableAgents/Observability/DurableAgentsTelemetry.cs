@@ -207,7 +207,7 @@ public static class DurableAgentsTelemetry
     internal static ModelCallTelemetry StartModelCall(string stepName, string? requestModel, string? provider) => new(stepName, requestModel, provider);
 
     /// <summary>A tool call about to execute (inside the step's closure).</summary>
-    internal static ToolCallTelemetry StartToolCall(string toolName, string callId) => new(toolName, callId);
+    internal static ToolCallTelemetry StartToolCall(string toolName, string callId, string toolType = "function") => new(toolName, callId, toolType);
 
     /// <summary>The bounded kind of a step name (see <see cref="StepKindTag"/>).</summary>
     internal static string StepKind(string name)
@@ -220,6 +220,7 @@ public static class DurableAgentsTelemetry
             "compact" => "compact",
             "tool" => "tool",
             "approval" => "approval",
+            "mcp" => "mcp",
             "now" => "now",
             _ => "run",
         };
