@@ -133,6 +133,35 @@ public sealed class McpServer
         };
     }
 
+    /// <summary>
+    /// The server of one <c>[McpServer]</c> attribute (called by the generated code; the generator has validated the
+    /// declaration, DA1011): stdio when <paramref name="command"/> is set, else Streamable HTTP at <paramref name="url"/>.
+    /// </summary>
+    [System.ComponentModel.EditorBrowsable(System.ComponentModel.EditorBrowsableState.Never)]
+    public static McpServer FromAttribute(string name, string? command, string[] arguments, string? workingDirectory, string? url,
+        bool requireApproval, string[] approvalRequiredTools, string[]? allowedTools, string? toolNamePrefix)
+    {
+        ArgumentNullException.ThrowIfNull(arguments);
+        ArgumentNullException.ThrowIfNull(approvalRequiredTools);
+        if ((command is null) == (url is null))
+        {
+            throw new ArgumentException($"[McpServer(\"{name}\")] sets exactly one of Command (stdio) and Url (Streamable HTTP).");
+        }
+
+        var server = command is not null
+            ? Stdio(name, command, arguments, null, workingDirectory)
+            : Http(name, new Uri(url!, UriKind.Absolute));
+        server.RequireApprovalForAllTools = requireApproval;
+        foreach (var tool in approvalRequiredTools)
+        {
+            server.ToolsRequiringApproval.Add(tool);
+        }
+
+        server.AllowedTools = allowedTools is null ? null : new HashSet<string>(allowedTools, StringComparer.Ordinal);
+        server.ToolNamePrefix = toolNamePrefix;
+        return server;
+    }
+
     /// <summary>Whether calls of the MCP tool <paramref name="mcpToolName"/> wait for an approval.</summary>
     internal bool RequiresApproval(string mcpToolName) => RequireApprovalForAllTools || ToolsRequiringApproval.Contains(mcpToolName);
 
