@@ -108,8 +108,8 @@ internal static class AgentParser
             var name = a.StringArgument();
             var command = a.NamedArgument<string>("Command");
             var url = a.NamedArgument<string>("Url");
-            if (!IsValidMcpServerName(name) || !names.Add(name!) || (command is null) == (url is null) || command is { Length: 0 }
-                || (url is not null && !IsHttpUrl(url)))
+            if (!McpServerRules.IsValidName(name) || !names.Add(name!) || (command is null) == (url is null) || command is { Length: 0 }
+                || (url is not null && !McpServerRules.IsHttpUrl(url)))
             {
                 return null;
             }
@@ -130,13 +130,6 @@ internal static class AgentParser
 
         return servers;
     }
-
-    /// <summary>The runtime's rule for server names (McpServer.MaxNameLength, the allowed characters).</summary>
-    internal static bool IsValidMcpServerName(string? name)
-        => name is { Length: > 0 and <= 64 } && name.All(static ch => ch is (>= 'a' and <= 'z') or (>= 'A' and <= 'Z') or (>= '0' and <= '9') or '_' or '-' or '.');
-
-    internal static bool IsHttpUrl(string url)
-        => System.Uri.TryCreate(url, System.UriKind.Absolute, out var uri) && (uri.Scheme == "http" || uri.Scheme == "https");
 
     private static List<string>? StringArray(AttributeData attribute, string name)
     {
