@@ -33,3 +33,21 @@ public partial class McpAgent : IConfigureDurableAgent
 [AgentInstructions("You use the tools of the everything MCP server.")]
 [McpServer("everything", Command = "node", Arguments = new[] { "mcp-counted.mjs" }, AllowedTools = new[] { "echo", "get-sum" })]
 public partial class EverythingAgent;
+
+/// <summary>An agent whose own tool <c>count</c> collides with the counter MCP server's <c>count</c>: its runs fail.</summary>
+[DurableAgent("McpCollisionAgent")]
+public partial class McpCollisionAgent : IConfigureDurableAgent
+{
+    /// <summary>Counts locally.</summary>
+    /// <param name="label">The label.</param>
+    [DurableTool]
+    public static string Count(string label) => label;
+
+    public void Configure(DurableAgentOptions options)
+    {
+        if (Environment.GetEnvironmentVariable("DA_MCP_HTTP") is { Length: > 0 } url)
+        {
+            options.McpServers.Add(McpServer.Http("counter", new Uri(url)));
+        }
+    }
+}

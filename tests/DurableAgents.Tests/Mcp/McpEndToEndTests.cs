@@ -300,4 +300,14 @@ public sealed class McpEndToEndTests : AgentEndToEndFixture
             Assert.That(results[1].Content, Does.StartWith("Error:").And.Contain("flaky backend down"), "exhausted retries are told to the model");
         });
     }
+
+    [Test]
+    public async Task A_tool_name_collision_fails_the_run_instead_of_overriding()
+    {
+        var listings = _mcp.Listings;
+        var (status, body) = await PostAsync("McpCollisionAgent/run", "\"Count something\"");
+        Assert.That((int)status, Is.EqualTo(500), body);
+        Assert.That(body, Does.Contain("The tool 'count' of MCP server 'counter'").And.Contain("ToolNamePrefix"));
+        Assert.That(_mcp.Listings, Is.EqualTo(listings + 1), "the collision was found after the journaled listing");
+    }
 }
