@@ -56,7 +56,7 @@ public sealed class McpServer
     /// <summary>Stdio: the program's arguments.</summary>
     public IReadOnlyList<string> Arguments { get; private init; } = [];
 
-    /// <summary>Stdio: environment variables set for the program (a null value removes one).</summary>
+    /// <summary>Stdio: environment variables set for the program, on top of the service's own environment, which it inherits (a null value removes one).</summary>
     public IReadOnlyDictionary<string, string?> Environment { get; private init; } = new Dictionary<string, string?>();
 
     /// <summary>Stdio: the program's working directory (null: the service's).</summary>
@@ -99,7 +99,7 @@ public sealed class McpServer
     /// <param name="name">The server's name in step names.</param>
     /// <param name="command">The program (looked up on PATH when not a path).</param>
     /// <param name="arguments">Its arguments.</param>
-    /// <param name="environment">Environment variables set for it (a null value removes one).</param>
+    /// <param name="environment">Environment variables set for it on top of the inherited environment of the service (a null value removes one, e.g. a secret the server must not see).</param>
     /// <param name="workingDirectory">Its working directory (null: the service's).</param>
     public static McpServer Stdio(string name, string command, IEnumerable<string>? arguments = null,
         IReadOnlyDictionary<string, string?>? environment = null, string? workingDirectory = null)

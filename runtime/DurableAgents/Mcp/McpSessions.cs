@@ -68,9 +68,6 @@ internal sealed class McpSessions : IAsyncDisposable
         }
     }
 
-    /// <summary>The number of cached clients (tests).</summary>
-    internal int Count => _entries.Values.Count(static e => e.Client is not null);
-
     /// <summary>Closes every session (stdio servers are stopped).</summary>
     public async ValueTask DisposeAsync()
     {

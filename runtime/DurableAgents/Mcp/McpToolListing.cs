@@ -72,14 +72,20 @@ internal static class McpToolListing
     {
         var client = await sessions.GetAsync(server, cancellationToken).ConfigureAwait(false);
         IList<McpClientTool> listed;
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(server.CallTimeout);
         try
         {
-            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            timeout.CancelAfter(server.CallTimeout);
             listed = await client.ListToolsAsync(cancellationToken: timeout.Token).ConfigureAwait(false);
         }
-        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        catch (OperationCanceledException) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
+            await sessions.DropAsync(server, client).ConfigureAwait(false);
+            throw new TimeoutException($"Listing the tools of {server} took longer than {server.CallTimeout}.");
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // The transport failed (process exited, HTTP session expired, connection closed): reconnect on the next attempt.
             await sessions.DropAsync(server, client).ConfigureAwait(false);
             throw;
         }
