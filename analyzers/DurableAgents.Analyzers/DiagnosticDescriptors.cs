@@ -76,6 +76,14 @@ public static class DiagnosticDescriptors
         "'{0}' has [Description] and the instructions of '{1}' name it ('{2}'), but it is not marked [DurableTool]: the model is never offered it",
         "Only [DurableTool] methods become tools of a [DurableAgent] (each call a journaled step). A described method that the instructions tell the model to use but that lacks the attribute is silently absent from the tool list.");
 
+    public static readonly DiagnosticDescriptor InvalidMcpServer = Create(
+        RuleIds.InvalidMcpServer,
+        RuleCategories.Declaration,
+        DiagnosticSeverity.Error,
+        "Invalid [McpServer] declaration",
+        "[McpServer] on '{0}': {1}",
+        "An [McpServer] attribute of a [DurableAgent] class names the server (1 to 64 ASCII letters, digits, '_', '-' or '.'; unique per agent, as it is part of the step names mcp:{server}:...) and sets exactly one of Command (stdio) and Url (an absolute http(s) URL, Streamable HTTP). The generator does not generate an agent whose declaration is invalid.");
+
     public static readonly DiagnosticDescriptor HandlerOutsideDurableClass = Create(
         RuleIds.HandlerOutsideDurableClass,
         RuleCategories.Declaration,
@@ -344,6 +352,7 @@ public static class DiagnosticDescriptors
         InvalidToolSignature,
         MissingJsonMetadata,
         DescribedMethodNotTool,
+        InvalidMcpServer,
         NonDeterministicClock,
         NonDeterministicGuid,
         NonDeterministicRandom,

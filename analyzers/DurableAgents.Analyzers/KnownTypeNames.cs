@@ -19,6 +19,7 @@ public static class KnownTypeNames
     public const string IConfigureDurableAgent = "DurableAgents.Agents.IConfigureDurableAgent";
     public const string RunsInDurableStepAttribute = "DurableAgents.RunsInDurableStepAttribute";
     public const string AgentInstructionsAttribute = "DurableAgents.Agents.AgentInstructionsAttribute";
+    public const string McpServerAttribute = "DurableAgents.McpServerAttribute";
 
     // Contexts
     public const string IContext = "DurableAgents.IContext";

@@ -18,6 +18,7 @@ public static class RuleIds
     public const string InvalidToolSignature = "DA1008";
     public const string MissingJsonMetadata = "DA1009";
     public const string DescribedMethodNotTool = "DA1010";
+    public const string InvalidMcpServer = "DA1011";
 
     // Determinism
     public const string NonDeterministicClock = "DA2001";

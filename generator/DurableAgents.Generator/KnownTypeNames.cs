@@ -10,6 +10,7 @@ internal static class KnownTypeNames
     public const string SharedHandlerAttribute = "DurableAgents.SharedHandlerAttribute";
     public const string DurableAgentAttribute = "DurableAgents.DurableAgentAttribute";
     public const string DurableToolAttribute = "DurableAgents.DurableToolAttribute";
+    public const string McpServerAttribute = "DurableAgents.McpServerAttribute";
     public const string AgentInstructionsAttribute = "DurableAgents.Agents.AgentInstructionsAttribute";
     public const string IConfigureDurableAgent = "DurableAgents.Agents.IConfigureDurableAgent";
     public const string DescriptionAttribute = "System.ComponentModel.DescriptionAttribute";

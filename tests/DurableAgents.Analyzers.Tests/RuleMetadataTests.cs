@@ -13,7 +13,7 @@ namespace DurableAgents.Analyzers.Tests;
 public class RuleMetadataTests
 {
     private static readonly DiagnosticAnalyzer[] Analyzers =
-        [new DeclarationAnalyzer(), new JsonMetadataAnalyzer(), new UndeclaredToolAnalyzer(), new DeterminismAnalyzer(), new ToolStaticStateAnalyzer(), new ContextUsageAnalyzer(), new StepMutationAnalyzer(), new CatchAnalyzer(), new JournalLockAnalyzer()];
+        [new DeclarationAnalyzer(), new JsonMetadataAnalyzer(), new UndeclaredToolAnalyzer(), new McpServerAnalyzer(), new DeterminismAnalyzer(), new ToolStaticStateAnalyzer(), new ContextUsageAnalyzer(), new StepMutationAnalyzer(), new CatchAnalyzer(), new JournalLockAnalyzer()];
 
     private static IEnumerable<DiagnosticDescriptor> AllDescriptors => DiagnosticDescriptors.All;
 
@@ -35,7 +35,7 @@ public class RuleMetadataTests
     {
         var ids = AllDescriptors.Select(d => d.Id).ToList();
         Assert.That(ids, Is.Unique);
-        Assert.That(ids, Has.Count.EqualTo(37));
+        Assert.That(ids, Has.Count.EqualTo(38));
         foreach (var d in AllDescriptors)
         {
             var expected = d.Id[2] switch

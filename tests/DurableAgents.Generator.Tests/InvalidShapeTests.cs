@@ -27,6 +27,11 @@ public class InvalidShapeTests
     [TestCase("[Service] public partial class S { [Handler, SharedHandler] public static Task A() => Task.CompletedTask; }", TestName = "Handler and SharedHandler")]
     [TestCase("[DurableAgent] public partial class Ag { [DurableTool] public static int A(IContext c) => 1; }", TestName = "Tool taking a context")]
     [TestCase("[DurableAgent] public partial class Ag { [DurableTool(\"x\")] public static int A() => 1; [DurableTool(\"x\")] public static int B() => 1; }", TestName = "Duplicate tool names")]
+    [TestCase("[DurableAgent, McpServer(\"a\")] public partial class Ag;", TestName = "McpServer without Command or Url")]
+    [TestCase("[DurableAgent, McpServer(\"a\", Command = \"x\", Url = \"http://h/mcp\")] public partial class Ag;", TestName = "McpServer with Command and Url")]
+    [TestCase("[DurableAgent, McpServer(\"a\", Command = \"x\"), McpServer(\"a\", Command = \"y\")] public partial class Ag;", TestName = "Duplicate McpServer names")]
+    [TestCase("[DurableAgent, McpServer(\"a b\", Command = \"x\")] public partial class Ag;", TestName = "Malformed McpServer name")]
+    [TestCase("[DurableAgent, McpServer(\"a\", Url = \"/mcp\")] public partial class Ag;", TestName = "Relative McpServer Url")]
     public void ProducesNoCode(string declaration)
     {
         var compilation = GeneratorHarness.Compile([Usings + declaration]);

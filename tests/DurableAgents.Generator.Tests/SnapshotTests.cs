@@ -173,6 +173,22 @@ public class SnapshotTests
         """);
 
     [Test]
+    public void AgentWithMcpServers() => Check(nameof(AgentWithMcpServers), """
+        using DurableAgents;
+
+        namespace Demo.Agents;
+
+        /// <summary>Answers with the help of MCP servers.</summary>
+        [DurableAgent("assistant")]
+        [McpServer("files", Command = "npx", Arguments = new[] { "-y", "@modelcontextprotocol/server-filesystem", "/data" }, WorkingDirectory = "/srv",
+            ApprovalRequiredTools = new[] { "write_file" }, AllowedTools = new[] { "read_file", "write_file" })]
+        [McpServer("docs", Url = "https://docs.example.com/mcp", RequireApproval = true, ToolNamePrefix = "docs_")]
+        public partial class Assistant
+        {
+        }
+        """);
+
+    [Test]
     public void GenericAndNestedTypes() => Check(nameof(GenericAndNestedTypes), """
         using System.Collections.Generic;
         using System.Threading.Tasks;

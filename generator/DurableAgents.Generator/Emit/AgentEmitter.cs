@@ -1,3 +1,4 @@
+using System.Collections.Generic;
 using System.Linq;
 using DurableAgents.Generator.Model;
 using DurableAgents.Generator.Parsing;
@@ -152,6 +153,18 @@ internal static class AgentEmitter
         w.Line("    MaxTurns = DurableTools.MaxTurns,");
         w.Line("    Session = DurableTools.Session,");
         w.Line("    Tools = DurableTools.All(" + self + "),");
+        if (model.McpServers.Count > 0)
+        {
+            w.Line("    McpServers = new global::DurableAgents.Mcp.McpServer[]");
+            w.Line("    {");
+            foreach (var server in model.McpServers)
+            {
+                w.Line("        global::DurableAgents.Mcp.McpServer.FromAttribute(" + string.Join(", ", McpServerArguments(server)) + "),");
+            }
+
+            w.Line("    },");
+        }
+
         if (model.HasConfigure)
         {
             w.Line("    Configure = ((global::DurableAgents.Agents.IConfigureDurableAgent)this).Configure,");
@@ -268,6 +281,25 @@ internal static class AgentEmitter
         w.Line("    => " + DurableTool + ".FromStep(Name, Description, JsonSchema, RequiresApproval, (context, arguments) => Bind(" + agentArgument + "context, arguments));");
         w.Close();
     }
+
+    /// <summary>The arguments of <c>McpServer.FromAttribute</c> for one <c>[McpServer]</c>.</summary>
+    private static IEnumerable<string> McpServerArguments(McpServerModel server)
+    {
+        yield return Naming.Literal(server.Name);
+        yield return Nullable(server.Command);
+        yield return Strings(server.Arguments);
+        yield return Nullable(server.WorkingDirectory);
+        yield return Nullable(server.Url);
+        yield return server.RequireApproval ? "true" : "false";
+        yield return Strings(server.ApprovalRequiredTools);
+        yield return server.HasAllowedTools ? Strings(server.AllowedTools) : "null";
+        yield return Nullable(server.ToolNamePrefix);
+    }
+
+    private static string Nullable(string? value) => value is null ? "null" : Naming.Literal(value);
+
+    private static string Strings(EquatableArray<string> values)
+        => values.Count == 0 ? "global::System.Array.Empty<string>()" : "new string[] { " + string.Join(", ", values.Select(Naming.Literal)) + " }";
 
     private static void EmitHelpers(SourceWriter w)
     {

@@ -14,6 +14,7 @@ internal static class JournalNames
     public const string VirtualObjectAttribute = "DurableAgents.VirtualObjectAttribute";
     public const string WorkflowAttribute = "DurableAgents.WorkflowAttribute";
     public const string DurableAgentAttribute = "DurableAgents.DurableAgentAttribute";
+    public const string McpServerAttribute = "DurableAgents.McpServerAttribute";
     public const string HandlerAttribute = "DurableAgents.HandlerAttribute";
     public const string SharedHandlerAttribute = "DurableAgents.SharedHandlerAttribute";
     public const string DurableToolAttribute = "DurableAgents.DurableToolAttribute";

@@ -89,11 +89,15 @@ internal static class ManifestBuilder
     /// <summary>
     /// An agent's run: the runtime's loop (DurableAgentRunner/DurableChatClient/StepTool: <c>llm:{n}</c> model turns,
     /// <c>tool:{name}:{callId}</c> tool calls, approvals when a tool requires them, a session's history in state) and
-    /// one line per tool, ordinal by name.
+    /// one line per tool, ordinal by name. An <c>[McpServer]</c> adds its journaled listing <c>mcp:{server}:tools</c>
+    /// before the loop and its calls <c>mcp:{server}:{tool}:{callId}</c> in the loop (the MCP tools themselves are only
+    /// known at run time).
     /// </summary>
     private static HandlerManifest Agent(INamedTypeSymbol type, string name, CancellationToken cancellationToken)
     {
         var session = false;
+        var mcpServers = new List<string>();
+        var approvals = false;
         foreach (var a in type.GetAttributes())
         {
             if (a.AttributeClass?.ToDisplayString() == JournalNames.DurableAgentAttribute)
@@ -103,10 +107,18 @@ internal static class ManifestBuilder
                     session |= kv.Key == "Session" && kv.Value.Value is true;
                 }
             }
+            else if (a.AttributeClass?.ToDisplayString() == JournalNames.McpServerAttribute && a.ConstructorArguments is [{ Value: string server }])
+            {
+                mcpServers.Add(server);
+                foreach (var kv in a.NamedArguments)
+                {
+                    approvals |= (kv.Key == "RequireApproval" && kv.Value.Value is true)
+                        || (kv.Key == "ApprovalRequiredTools" && !kv.Value.IsNull && kv.Value.Values.Length > 0);
+                }
+            }
         }
 
         var tools = new SortedDictionary<string, string>(StringComparer.Ordinal);
-        var approvals = false;
         foreach (var member in type.GetMembers())
         {
             if (member is IMethodSymbol method && Durable.ToolName(method) is { } tool && !tools.ContainsKey(tool))
@@ -123,9 +135,14 @@ internal static class ManifestBuilder
             Line(0, "state.get \"agent:history\"");
         }
 
+        foreach (var server in mcpServers)
+        {
+            Line(0, "run \"mcp:" + server + ":tools\" -> List<McpToolInfo>");
+        }
+
         Line(0, "loop");
         Line(1, "run \"llm:{n}\" -> ChatResponse");
-        if (tools.Count > 0)
+        if (tools.Count > 0 || mcpServers.Count > 0)
         {
             if (approvals)
             {
@@ -137,7 +154,16 @@ internal static class ManifestBuilder
             }
 
             Line(1, "loop");
-            Line(2, "run \"tool:{name}:{callId}\"");
+            if (tools.Count > 0)
+            {
+                Line(2, "run \"tool:{name}:{callId}\"");
+            }
+
+            foreach (var server in mcpServers)
+            {
+                Line(2, "run \"mcp:" + server + ":{tool}:{callId}\"");
+            }
+
             Line(1, "end");
             if (session)
             {

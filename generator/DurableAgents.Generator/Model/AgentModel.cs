@@ -16,6 +16,7 @@ namespace DurableAgents.Generator.Model;
 /// <param name="Description">What the agent does (<c>[Description]</c> or the XML summary), or empty.</param>
 /// <param name="Instructions">The system instructions from <c>[AgentInstructions]</c>, or null.</param>
 /// <param name="HasConfigure">Whether the class implements <c>IConfigureDurableAgent</c>.</param>
+/// <param name="McpServers">The <c>[McpServer]</c> attributes, in declaration order.</param>
 /// <param name="Service">The Restate service (handlers <c>run</c>, <c>approve</c> and, for sessions, <c>history</c>, <c>approvals</c>, <c>reset</c>) emitted by the service emitter.</param>
 internal sealed record AgentModel(
     string HintName,
@@ -30,6 +31,7 @@ internal sealed record AgentModel(
     string Description,
     string? Instructions,
     bool HasConfigure,
+    EquatableArray<McpServerModel> McpServers,
     ServiceModel Service);
 
 /// <summary>

@@ -66,6 +66,12 @@ internal static class AgentParser
             ?? DocComments.For(type, cancellationToken).Summary
             ?? "";
 
+        var mcpServers = McpServers(type);
+        if (mcpServers is null)
+        {
+            return null;
+        }
+
         return new AgentModel(
             SymbolHelpers.HintName(type, "DurableAgent"),
             hierarchy,
@@ -79,7 +85,63 @@ internal static class AgentParser
             description,
             instructions,
             hasConfigure,
+            mcpServers.ToEquatableArray(),
             AgentService(type, agentName, session, classAccessibility, hierarchy));
+    }
+
+    /// <summary>
+    /// The <c>[McpServer]</c> attributes, or null when one is invalid (a name that is empty or not made of ASCII letters,
+    /// digits, '_', '-', '.', neither or both of Command and Url, an Url that is not absolute http(s), a name used twice):
+    /// DA1011 reports it.
+    /// </summary>
+    private static List<McpServerModel>? McpServers(INamedTypeSymbol type)
+    {
+        var servers = new List<McpServerModel>();
+        var names = new HashSet<string>(System.StringComparer.Ordinal);
+        foreach (var a in type.GetAttributes())
+        {
+            if (a.AttributeClass is not { } c || !SymbolHelpers.IsNamed(c, KnownTypeNames.McpServerAttribute))
+            {
+                continue;
+            }
+
+            var name = a.StringArgument();
+            var command = a.NamedArgument<string>("Command");
+            var url = a.NamedArgument<string>("Url");
+            if (!McpServerRules.IsValidName(name) || !names.Add(name!) || (command is null) == (url is null) || command is { Length: 0 }
+                || (url is not null && !McpServerRules.IsHttpUrl(url)))
+            {
+                return null;
+            }
+
+            var allowed = StringArray(a, "AllowedTools");
+            servers.Add(new McpServerModel(
+                name!,
+                command,
+                (StringArray(a, "Arguments") ?? []).ToEquatableArray(),
+                a.NamedArgument<string>("WorkingDirectory"),
+                url,
+                a.NamedArgument<bool>("RequireApproval"),
+                (StringArray(a, "ApprovalRequiredTools") ?? []).ToEquatableArray(),
+                allowed is not null,
+                (allowed ?? []).ToEquatableArray(),
+                a.NamedArgument<string>("ToolNamePrefix")));
+        }
+
+        return servers;
+    }
+
+    private static List<string>? StringArray(AttributeData attribute, string name)
+    {
+        foreach (var kv in attribute.NamedArguments)
+        {
+            if (kv.Key == name)
+            {
+                return kv.Value.IsNull ? null : kv.Value.Values.Select(static v => v.Value as string ?? "").ToList();
+            }
+        }
+
+        return null;
     }
 
     /// <summary>The agent's Restate service: the handlers the agent emitter writes into the class, described for the service emitter.</summary>

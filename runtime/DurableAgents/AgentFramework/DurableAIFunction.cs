@@ -46,7 +46,7 @@ public sealed class DurableAIFunction : DelegatingAIFunction
         var outcome = await _context.RunAsync(StepName(callId), async ct =>
         {
             // Runs only when the call is not journaled yet: a replayed call is neither traced nor counted again.
-            using var telemetry = DurableAgentsTelemetry.StartToolCall(Name, callId);
+            using var telemetry = DurableAgentsTelemetry.StartToolCall(Name, callId, description: Description);
             try
             {
                 var result = await InnerFunction.InvokeAsync(arguments, ct).ConfigureAwait(false);

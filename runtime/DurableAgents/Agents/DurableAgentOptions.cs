@@ -1,3 +1,4 @@
+using DurableAgents.Mcp;
 using Microsoft.Extensions.AI;
 
 namespace DurableAgents.Agents;
@@ -26,6 +27,12 @@ public sealed class DurableAgentOptions
 
     /// <summary>The tools: the generated <c>[DurableTool]</c>s, plus any added here (see <see cref="DurableTool.FromFunction"/> and <see cref="DurableTool.FromAgent"/>).</summary>
     public IList<DurableTool> Tools { get; } = new List<DurableTool>();
+
+    /// <summary>
+    /// MCP servers whose tools the agent may call: listed once per run (the journaled step <c>mcp:{server}:tools</c>),
+    /// each call the journaled step <c>mcp:{server}:{tool}:{callId}</c>. See <see cref="McpServer"/>.
+    /// </summary>
+    public IList<McpServer> McpServers { get; } = new List<McpServer>();
 
     /// <summary>Retry policy of each model call (a 429 with Retry-After waits as told; other 4xx fail at once).</summary>
     public RetryPolicy? ModelRetryPolicy { get; set; } = DefaultModelRetryPolicy;

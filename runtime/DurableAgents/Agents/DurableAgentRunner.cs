@@ -9,7 +9,8 @@ namespace DurableAgents.Agents;
 
 /// <summary>
 /// The durable agent loop. Every model response is a journaled step (<c>llm:{n}</c>) and every tool call is a journaled
-/// step (<c>tool:{name}:{callId}</c>) or a durable call (sub-agents), so a crashed run resumes where it stopped: completed
+/// step (<c>tool:{name}:{callId}</c>; MCP tools: <c>mcp:{server}:{tool}:{callId}</c>, after one journaled listing
+/// <c>mcp:{server}:tools</c> per server and run) or a durable call (sub-agents), so a crashed run resumes where it stopped: completed
 /// model turns are not paid for again and completed tools do not run again. The generated <c>run</c> handlers of
 /// <c>[DurableAgent]</c> classes call <see cref="RunAsync(IContext, DurableAgentSpec, AgentRequest)"/>; hand-written
 /// handlers can call <see cref="RunAsync(IContext, string, DurableAgentOptions, string)"/>.
@@ -38,6 +39,11 @@ public static class DurableAgentRunner
         foreach (var tool in spec.Tools)
         {
             options.Tools.Add(tool);
+        }
+
+        foreach (var server in spec.McpServers)
+        {
+            options.McpServers.Add(server);
         }
 
         spec.Configure?.Invoke(options);
@@ -167,7 +173,14 @@ public static class DurableAgentRunner
         }
 
         history.Add(new ChatMessage(ChatRole.User, request.Message));
-        var tools = options.Tools;
+        IList<DurableTool> tools = options.Tools;
+        if (options.McpServers.Count > 0)
+        {
+            // One journaled listing per server and run: a replay offers the model the tool set of the first attempt.
+            var mcpTools = await Mcp.McpToolListing.LoadAsync(context, options.McpServers.ToList(), tools.Select(static t => t.Name)).ConfigureAwait(false);
+            tools = [.. tools, .. mcpTools];
+        }
+
         var byName = new Dictionary<string, DurableTool>(StringComparer.Ordinal);
         foreach (var t in tools)
         {

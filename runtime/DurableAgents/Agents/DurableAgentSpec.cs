@@ -23,6 +23,9 @@ public sealed record DurableAgentSpec
     /// <summary>The generated tools.</summary>
     public IReadOnlyList<DurableTool> Tools { get; init; } = [];
 
+    /// <summary>The MCP servers of <c>[McpServer]</c> attributes.</summary>
+    public IReadOnlyList<DurableAgents.Mcp.McpServer> McpServers { get; init; } = [];
+
     /// <summary>The per-run options hook (the class's <see cref="IConfigureDurableAgent"/>).</summary>
     public Action<DurableAgentOptions>? Configure { get; init; }
 }

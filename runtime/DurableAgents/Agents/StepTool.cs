@@ -21,15 +21,28 @@ internal sealed class StepTool(string name, string description, JsonElement sche
             return new ToolInvocation(() => Task.FromResult(outcome));
         }
 
+        return Run(context, "tool:" + Name + ":" + callId, Name, Description, callId, "function",
+            async ct => new ToolOutcome { Result = await body(ct).ConfigureAwait(false) }, settings);
+    }
+
+    /// <summary>
+    /// Runs <paramref name="body"/> as the journaled step <paramref name="stepName"/> of the tool call
+    /// <paramref name="callId"/>: traced and counted only when it executes, its failures mapped per
+    /// <paramref name="settings"/> (a terminal failure is journaled as a value; without a retry policy an exception becomes
+    /// an error for the model or, with <see cref="ToolErrorBehavior.FailRun"/>, fails the run).
+    /// </summary>
+    internal static ToolInvocation Run(IContext context, string stepName, string toolName, string? description, string callId, string toolType,
+        Func<CancellationToken, Task<ToolOutcome>> body, ToolRunSettings settings)
+    {
         var retry = settings.RetryPolicy;
-        var future = context.RunAsync("tool:" + Name + ":" + callId, async ct =>
+        var future = context.RunAsync(stepName, async ct =>
         {
             // Runs only when the call is not journaled yet: a replayed tool call is neither traced nor counted again.
-            using var telemetry = DurableAgentsTelemetry.StartToolCall(Name, callId, Description);
+            using var telemetry = DurableAgentsTelemetry.StartToolCall(toolName, callId, toolType, description);
             try
             {
-                var outcome = new ToolOutcome { Result = await body(ct).ConfigureAwait(false) };
-                telemetry.Ended("result");
+                var outcome = await body(ct).ConfigureAwait(false);
+                telemetry.Ended(outcome.Error is null ? "result" : "error", outcome.Error);
                 return outcome;
             }
             catch (CancelledException e)
@@ -48,7 +61,7 @@ internal sealed class StepTool(string name, string description, JsonElement sche
                 var failRun = settings.Errors == ToolErrorBehavior.FailRun;
                 telemetry.Ended(failRun ? "terminal_failure" : "error", $"{e.GetType().Name}: {e.Message}");
                 return failRun
-                    ? new ToolOutcome { TerminalCode = 500, TerminalMessage = $"Tool '{Name}' failed: {e.Message}" }
+                    ? new ToolOutcome { TerminalCode = 500, TerminalMessage = $"Tool '{toolName}' failed: {e.Message}" }
                     : new ToolOutcome { Error = $"{e.GetType().Name}: {e.Message}" };
             }
             catch (Exception e) when (e is not InvocationClosedException)

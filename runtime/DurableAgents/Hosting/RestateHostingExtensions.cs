@@ -20,6 +20,8 @@ public static class RestateHostingExtensions
         }
 
         services.TryAddSingleton<RestateEndpoint>();
+        // The MCP sessions of the agents' McpServers: disposed (stdio servers stopped) with the host.
+        services.TryAddSingleton<Mcp.McpSessions>();
         return services;
     }
 

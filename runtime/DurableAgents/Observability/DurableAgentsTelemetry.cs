@@ -248,7 +248,7 @@ public static class DurableAgentsTelemetry
         => new(stepName, requestModel, provider, agent);
 
     /// <summary>A tool call about to execute (inside the step's closure).</summary>
-    internal static ToolCallTelemetry StartToolCall(string toolName, string callId, string? description = null) => new(toolName, callId, description);
+    internal static ToolCallTelemetry StartToolCall(string toolName, string callId, string toolType = "function", string? description = null) => new(toolName, callId, toolType, description);
 
     /// <summary>One attempt of an agent run: its <c>invoke_agent</c> span, or null when nobody listens.</summary>
     internal static AgentRunTelemetry? StartAgentRun(string agentName, string invocationId, string? conversationId, string? requestModel, string? provider)
@@ -265,6 +265,7 @@ public static class DurableAgentsTelemetry
             "compact" => "compact",
             "tool" => "tool",
             "approval" => "approval",
+            "mcp" => "mcp",
             "now" => "now",
             _ => "run",
         };

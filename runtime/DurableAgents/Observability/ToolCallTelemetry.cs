@@ -3,14 +3,14 @@ using System.Diagnostics;
 namespace DurableAgents.Observability;
 
 /// <summary>
-/// One tool call that executes (created inside the journaled step's closure, so never for a replayed call): the GenAI
+/// One tool call that executes (<c>gen_ai.tool.type</c>: <c>function</c>, or <c>extension</c> for MCP tools) (created inside the journaled step's closure, so never for a replayed call): the GenAI
 /// <c>execute_tool {name}</c> span and the tool-call counter.
 /// </summary>
 internal readonly struct ToolCallTelemetry : IDisposable
 {
     private readonly string _toolName;
 
-    internal ToolCallTelemetry(string toolName, string callId, string? description = null)
+    internal ToolCallTelemetry(string toolName, string callId, string toolType = "function", string? description = null)
     {
         _toolName = toolName;
         Activity = DurableAgentsTelemetry.Source.StartActivity(DurableAgentsTelemetry.ExecuteToolOperation + " " + toolName, ActivityKind.Internal);
@@ -19,7 +19,7 @@ internal readonly struct ToolCallTelemetry : IDisposable
             a.SetTag(DurableAgentsTelemetry.OperationNameTag, DurableAgentsTelemetry.ExecuteToolOperation);
             a.SetTag(DurableAgentsTelemetry.ToolNameTag, toolName);
             a.SetTag(DurableAgentsTelemetry.ToolCallIdTag, callId);
-            a.SetTag(DurableAgentsTelemetry.ToolTypeTag, "function");
+            a.SetTag(DurableAgentsTelemetry.ToolTypeTag, toolType);
             if (!string.IsNullOrEmpty(description))
             {
                 a.SetTag(DurableAgentsTelemetry.ToolDescriptionTag, description);

@@ -297,6 +297,20 @@ public class JournalManifestTests
         """);
 
     [Test]
+    public void AgentWithMcpServers() => Check(nameof(AgentWithMcpServers), """
+        using DurableAgents;
+
+        namespace Demo;
+
+        [DurableAgent("Assistant")]
+        [McpServer("files", Command = "npx", ApprovalRequiredTools = new[] { "write_file" })]
+        [McpServer("docs", Url = "https://docs.example.com/mcp")]
+        public partial class Assistant
+        {
+        }
+        """);
+
+    [Test]
     public void NonConstantNames() => Check(nameof(NonConstantNames), """
         using System.Threading.Tasks;
         using DurableAgents;

@@ -34,7 +34,7 @@ public abstract class AgentEndToEndFixture
         _sideEffects = Path.Combine(Path.GetTempPath(), "da-agents-" + Guid.NewGuid().ToString("N") + ".log");
         Fake = await FakeOpenAIServer.StartAsync(Route);
         Server = await RestateServer.StartAsync();
-        Endpoint = new ServiceProcess(new Dictionary<string, string>
+        var environment = new Dictionary<string, string>
         {
             ["DURABLEAGENTS_MODEL_PROVIDER"] = "openai-compatible",
             ["OPENAI_BASE_URL"] = Fake.BaseUri.ToString(),
@@ -43,10 +43,15 @@ public abstract class AgentEndToEndFixture
             ["DA_SIDE_EFFECTS"] = _sideEffects,
             ["DA_APPROVAL_TIMEOUT_MS"] = ApprovalTimeoutMs.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["DA_RESEARCH_MS"] = "60000",
-        });
+        };
+        await ConfigureServiceAsync(environment);
+        Endpoint = new ServiceProcess(environment);
         await Endpoint.StartAsync();
         await Server.RegisterAsync(Endpoint.Uri);
     }
+
+    /// <summary>Called before the service process starts: a fixture adds its own environment (e.g. servers it started).</summary>
+    protected virtual Task ConfigureServiceAsync(IDictionary<string, string> environment) => Task.CompletedTask;
 
     [OneTimeTearDown]
     public async Task StopAsync()

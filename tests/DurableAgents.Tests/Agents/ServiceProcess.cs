@@ -37,6 +37,8 @@ public sealed class ServiceProcess : IAsyncDisposable
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
+            // Relative paths of the agents (the [McpServer] stdio script) resolve against the test output directory.
+            WorkingDirectory = AppContext.BaseDirectory,
         };
         info.Environment["PORT"] = Port.ToString(System.Globalization.CultureInfo.InvariantCulture);
         foreach (var (k, v) in _environment)

@@ -341,6 +341,8 @@ public sealed class MetricsTests
     [TestCase("compact:2", "compact")]
     [TestCase("tool:get_weather:call_abc", "tool")]
     [TestCase("approval:notify:call_1", "approval")]
+    [TestCase("mcp:docs:tools", "mcp")]
+    [TestCase("mcp:docs:search:call_1", "mcp")]
     [TestCase("now", "now")]
     [TestCase("charge card", "run")]
     [TestCase("llmx:1", "run")]
