@@ -6,5 +6,4 @@ namespace DurableAgents.Mcp;
 /// <summary>Source-generated JSON metadata of the journaled MCP values.</summary>
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(List<McpToolInfo>))]
-[JsonSerializable(typeof(Dictionary<string, JsonElement>))]
 internal sealed partial class McpJsonContext : JsonSerializerContext;
