@@ -125,8 +125,27 @@ public static class DurableAgentRunner
 
     private static async Task<AgentResponse> RunCoreAsync(IContext context, string agentName, IObjectContext? session, string? recordApprovalsAs, DurableAgentOptions options, AgentRequest request)
     {
+        // The run's event log (docs/streaming.md): journaled sends, so a replay does not publish an event twice.
+        var events = Streaming.RunEventPublisher.For(context, options);
+        events?.RunStarted(agentName, request.Message);
+        try
+        {
+            var response = await RunLoopAsync(context, agentName, session, recordApprovalsAs, options, request, events).ConfigureAwait(false);
+            events?.RunFinished(response);
+            return response;
+        }
+        catch (TerminalException e) when (events is not null)
+        {
+            events.RunFailed(e);
+            throw;
+        }
+    }
+
+    private static async Task<AgentResponse> RunLoopAsync(IContext context, string agentName, IObjectContext? session, string? recordApprovalsAs, DurableAgentOptions options,
+        AgentRequest request, Streaming.RunEventPublisher? events)
+    {
         var inner = ResolveChatClient(context, agentName, options);
-        var chat = new DurableChatClient(inner, context, new DurableChatClientOptions { RetryPolicy = options.ModelRetryPolicy });
+        var chat = new DurableChatClient(inner, context, new DurableChatClientOptions { RetryPolicy = options.ModelRetryPolicy, LiveDeltas = events });
         var history = new List<ChatMessage>();
         if (session is not null)
         {
@@ -175,6 +194,7 @@ public static class DurableAgentRunner
 
             turns++;
             last = response;
+            events?.ModelTurn(chat.Calls, response);
             if (response.Usage is { } usage)
             {
                 inputTokens = (inputTokens ?? 0) + (usage.InputTokenCount ?? 0);
@@ -197,6 +217,7 @@ public static class DurableAgentRunner
 
             var (results, executed) = await ExecuteToolsAsync(context, session, recordApprovalsAs, byName, calls, options, settings).ConfigureAwait(false);
             executedTools += executed;
+            events?.ToolResults(calls, results);
             history.Add(new ChatMessage(ChatRole.Tool, results));
             session?.Set(HistoryKey, (IList<ChatMessage>)history, AgentJson.Messages);
         }
