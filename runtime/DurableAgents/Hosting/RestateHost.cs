@@ -59,8 +59,9 @@ public sealed class RestateHost : IAsyncDisposable
         app.MapRestate();
         endpoints?.Invoke(app);
         await app.StartAsync(cancellationToken);
-        var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Select(a => new Uri(a).Port).ToList();
-        return new RestateHost(app, addresses[0]) { WebPort = webPort is null ? null : addresses[^1] };
+        var ports = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Select(a => new Uri(a).Port).ToList();
+        int? web = webPort is { } w ? (w != 0 ? w : ports.Last(p => p != port)) : null;
+        return new RestateHost(app, port != 0 ? port : ports.First(p => p != web)) { WebPort = web };
     }
 
     /// <summary>The port of the HTTP/1.1 listener (<c>webPort</c> of <see cref="StartAsync"/>), or null.</summary>

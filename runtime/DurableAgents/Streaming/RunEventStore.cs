@@ -11,7 +11,8 @@ namespace DurableAgents.Streaming;
 /// (one-way, exactly once each); the exclusive <c>deltas</c> handler takes the live text deltas the service publishes
 /// through the ingress (best effort); the shared <c>read</c> handler returns a page of events after a sequence, without
 /// waiting for the exclusive queue; <c>expire</c> drops the log after the retention. Events are kept in chunks of
-/// <see cref="ChunkSize"/> per state entry, so an append rewrites one small entry. Because the log lives in Restate, any
+/// <see cref="ChunkSize"/> per state entry, and the object uses lazy state, so an append reads and rewrites one small
+/// entry and a read fetches only the chunks it returns. Because the log lives in Restate, any
 /// replica of the service appends to and reads from the same log, and a killed service loses nothing that was
 /// appended. <c>services.AddDurableAgentStreams()</c> binds it.
 /// </summary>
@@ -54,6 +55,9 @@ public static class RunEventStore
         Options = new ServiceOptions
         {
             Documentation = "Event logs of DurableAgents runs, keyed by the run's invocation id (append: journaled events; deltas: live text; read: a page).",
+
+            // Lazy state: an append or a read fetches the meta entry and the chunks it needs, not the whole log.
+            EnableLazyState = true,
         },
         Handlers =
         [
