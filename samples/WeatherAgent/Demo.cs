@@ -2,7 +2,9 @@ using System.Diagnostics;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json.Nodes;
+using DurableAgents.Clients;
 using DurableAgents.Serialization;
+using DurableAgents.Streaming;
 using DurableAgents.Testing;
 using Microsoft.Extensions.AI;
 
@@ -25,7 +27,9 @@ internal static class Demo
         await using var server = await RestateServer.StartAsync();
         Say($"restate-server is up: ingress {server.IngressUri}, admin {server.AdminUri}");
 
-        var port = RestateServer.FreePorts(1)[0];
+        var ports = RestateServer.FreePorts(2);
+        var port = ports[0];
+        Web = (ports[1], server.IngressUri);
         var turn2Started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var first = StartService(port, slowTurn2: true, line =>
         {
@@ -41,7 +45,8 @@ internal static class Demo
         Say($"POST /WeatherAgent/run/send \"{question}\"");
         using var send = await server.Http.PostAsync(new Uri(server.IngressUri, "WeatherAgent/run/send"), JsonContent.Create(question, BuiltInJsonContext.Default.String));
         var invocationId = JsonNode.Parse(await send.Content.ReadAsStringAsync())!["invocationId"]!.ToString();
-        Say($"invocation {invocationId} accepted");
+        Say($"invocation {invocationId} accepted; watching its live stream on http://127.0.0.1:{Web.Port}/runs/{invocationId}/events");
+        var stream = WatchAsync(invocationId);
 
         await turn2Started.Task.WaitAsync(TimeSpan.FromSeconds(60));
         Say($"turn 1 and the tool steps are journaled, turn 2 is in flight: kill -9 {first.Id}");
@@ -62,6 +67,7 @@ internal static class Demo
             return 1;
         }
 
+        await stream.WaitAsync(TimeSpan.FromSeconds(30));
         var answer = JsonNode.Parse(body)!;
         Say($"answer: {answer["text"]}");
         Say($"turns: {answer["turns"]}, tool calls: {answer["toolCalls"]}, model: {answer["modelId"]}");
@@ -100,6 +106,43 @@ internal static class Demo
         }
     }
 
+    /// <summary>The service's HTTP/1.1 port (page and streams) and the ingress it publishes to.</summary>
+    private static (int Port, Uri Ingress) Web { get; set; }
+
+    /// <summary>
+    /// Prints the run's events as they arrive (RunStreamClient). The stream outlives the kill: the client reconnects to
+    /// the restarted service with Last-Event-ID and goes on where it stopped.
+    /// </summary>
+    private static async Task WatchAsync(string runId)
+    {
+        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{Web.Port}/runs/"), Timeout = Timeout.InfiniteTimeSpan };
+        var client = new RunStreamClient(http) { MaxReconnects = 100 };
+        try
+        {
+            await foreach (var e in client.StreamAsync(runId))
+            {
+                var detail = e.Type switch
+                {
+                    RunEventTypes.RunStarted => $"{e.Agent}: {e.Text}",
+                    RunEventTypes.TextDelta => $"{e.Step} attempt {e.Attempt}: \"{e.Text}\"",
+                    RunEventTypes.StepRestarted => $"{e.Step} restarted (attempt {e.Attempt}): discard its text so far",
+                    RunEventTypes.MessageCompleted => $"{e.Step} journaled ({e.Text?.Length ?? 0} characters)",
+                    RunEventTypes.ToolCallStarted => $"{e.ToolName}({e.Arguments?.GetRawText()})",
+                    RunEventTypes.ToolCallFinished => $"{e.ToolName} -> {e.Result}",
+                    RunEventTypes.ApprovalRequested or RunEventTypes.ApprovalDecided => $"{e.ToolName} {e.ApprovalId} {e.Approved}",
+                    RunEventTypes.RunFinished => e.Text ?? "",
+                    RunEventTypes.RunFailed => $"{e.Code} {e.Error}",
+                    _ => "",
+                };
+                Console.WriteLine($"[stream] #{e.Seq} {e.Type} {detail}");
+            }
+        }
+        catch (RunStreamException e)
+        {
+            Say("the live stream ended: " + e.Message);
+        }
+    }
+
     private static string Truncate(string s, int max) => s.Length <= max ? s : s[..(max - 1)] + "…";
 
     private static Process StartService(int port, bool slowTurn2, Action<string> onLine)
@@ -121,6 +164,8 @@ internal static class Demo
         info.ArgumentList.Add("--serve");
         info.Environment["PORT"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture);
         info.Environment["WEATHER_DEMO_SLOW_TURN2"] = slowTurn2 ? "1" : "0";
+        info.Environment["WEB_PORT"] = Web.Port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        info.Environment["RESTATE_INGRESS_URL"] = Web.Ingress.ToString();
         var process = Process.Start(info)!;
         process.OutputDataReceived += (_, e) =>
         {

@@ -1,5 +1,6 @@
 using DurableAgents.Agents;
 using DurableAgents.Hosting;
+using DurableAgents.Streaming;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -16,16 +17,20 @@ if (args.Contains("--demo"))
 }
 
 var port = int.Parse(Environment.GetEnvironmentVariable("PORT") ?? "9080", System.Globalization.CultureInfo.InvariantCulture);
+var webPort = int.Parse(Environment.GetEnvironmentVariable("WEB_PORT") ?? "9081", System.Globalization.CultureInfo.InvariantCulture);
+var ingress = new Uri(Environment.GetEnvironmentVariable(DurableAgentStreamOptions.IngressVariable) ?? "http://127.0.0.1:8080/");
 var slowTurn2 = Environment.GetEnvironmentVariable("WEATHER_DEMO_SLOW_TURN2") == "1";
 var model = new ModelCallLog(DurableAgentModels.FromEnvironment(), slowTurn2);
 await using var host = await RestateHost.StartAsync(port, _ => { }, services: s =>
 {
     s.AddSingleton<IChatClient>(model);
     s.AddRestateServices();
-}, minimumLogLevel: LogLevel.Warning);
+    s.AddDurableAgentStreams(o => o.IngressUri = ingress);
+}, minimumLogLevel: LogLevel.Warning, webPort: webPort, endpoints: app => WebPage.Map(app, ingress));
 if (!args.Contains("--serve"))
 {
     Console.WriteLine($"WeatherAgent: Restate endpoint on {host.Uri} (model: {model.GetService<ChatClientMetadata>()?.DefaultModelId ?? "offline"})");
+    Console.WriteLine($"Live page: http://127.0.0.1:{host.WebPort}/ (runs through the Restate ingress {ingress})");
     Console.WriteLine("Register:  restate deployments register " + host.Uri);
     Console.WriteLine("Invoke:    curl localhost:8080/WeatherAgent/run --json '\"What is the weather in Paris?\"'");
     Console.WriteLine("Crash demo: dotnet run --project samples/WeatherAgent -- --demo");

@@ -58,4 +58,10 @@ public sealed class DurableAgentOptions
     /// <summary>Called (inside a journaled step, once) when tool calls wait for approval, e.g. to notify a reviewer.</summary>
     [RunsInDurableStep]
     public Func<IReadOnlyList<PendingApproval>, CancellationToken, Task>? OnApprovalRequested { get; set; }
+
+    /// <summary>
+    /// Publish this agent's run events (docs/streaming.md). Null (the default): when the service registered
+    /// <c>services.AddDurableAgentStreams()</c>. Changing it changes the run's journal: do not flip it under in-flight runs.
+    /// </summary>
+    public bool? PublishRunEvents { get; set; }
 }

@@ -130,11 +130,31 @@ public static class DurableAgentRunner
         return EnvironmentClient.Value;
     }
 
+    /// <summary>One attempt of the agent run, publishing its run events (docs/streaming.md) when enabled.</summary>
+    private static async Task<AgentResponse> RunCoreAsync(IContext context, string agentName, IObjectContext? session, string? recordApprovalsAs, DurableAgentOptions options, AgentRequest request)
+    {
+        // The run's event log (docs/streaming.md): journaled sends, so a replay does not publish an event twice.
+        var events = Streaming.RunEventPublisher.For(context, options);
+        events?.RunStarted(agentName, request.Message);
+        try
+        {
+            var response = await RunTracedAsync(context, agentName, session, recordApprovalsAs, options, request, events).ConfigureAwait(false);
+            events?.RunFinished(response);
+            return response;
+        }
+        catch (TerminalException e) when (events is not null)
+        {
+            events.RunFailed(e);
+            throw;
+        }
+    }
+
     /// <summary>
     /// One attempt of the agent run, inside its <c>invoke_agent {name}</c> span (when listened to): the span is the parent
     /// of this attempt's steps, and carries the usage of the model calls made in this attempt only.
     /// </summary>
-    private static async Task<AgentResponse> RunCoreAsync(IContext context, string agentName, IObjectContext? session, string? recordApprovalsAs, DurableAgentOptions options, AgentRequest request)
+    private static async Task<AgentResponse> RunTracedAsync(IContext context, string agentName, IObjectContext? session, string? recordApprovalsAs, DurableAgentOptions options,
+        AgentRequest request, Streaming.RunEventPublisher? events)
     {
         var inner = ResolveChatClient(context, agentName, options);
         AgentRunTelemetry? telemetry = null;
@@ -149,7 +169,7 @@ public static class DurableAgentRunner
         {
             try
             {
-                var response = await RunLoopAsync(context, agentName, session, recordApprovalsAs, options, request, inner, telemetry).ConfigureAwait(false);
+                var response = await RunLoopAsync(context, agentName, session, recordApprovalsAs, options, request, inner, telemetry, events).ConfigureAwait(false);
                 telemetry?.Succeeded(response.ModelId);
                 return response;
             }
@@ -162,9 +182,9 @@ public static class DurableAgentRunner
     }
 
     private static async Task<AgentResponse> RunLoopAsync(IContext context, string agentName, IObjectContext? session, string? recordApprovalsAs, DurableAgentOptions options,
-        AgentRequest request, IChatClient inner, AgentRunTelemetry? telemetry)
+        AgentRequest request, IChatClient inner, AgentRunTelemetry? telemetry, Streaming.RunEventPublisher? events)
     {
-        var chat = new DurableChatClient(inner, context, new DurableChatClientOptions { RetryPolicy = options.ModelRetryPolicy }) { AgentRun = telemetry };
+        var chat = new DurableChatClient(inner, context, new DurableChatClientOptions { RetryPolicy = options.ModelRetryPolicy, LiveDeltas = events }) { AgentRun = telemetry };
         var history = new List<ChatMessage>();
         if (session is not null)
         {
@@ -220,6 +240,7 @@ public static class DurableAgentRunner
 
             turns++;
             last = response;
+            events?.ModelTurn(chat.Calls, response);
             if (response.Usage is { } usage)
             {
                 inputTokens = (inputTokens ?? 0) + (usage.InputTokenCount ?? 0);
@@ -242,6 +263,7 @@ public static class DurableAgentRunner
 
             var (results, executed) = await ExecuteToolsAsync(context, session, recordApprovalsAs, byName, calls, options, settings).ConfigureAwait(false);
             executedTools += executed;
+            events?.ToolResults(calls, results);
             history.Add(new ChatMessage(ChatRole.Tool, results));
             session?.Set(HistoryKey, (IList<ChatMessage>)history, AgentJson.Messages);
         }

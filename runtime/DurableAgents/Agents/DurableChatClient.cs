@@ -93,15 +93,22 @@ public sealed class DurableChatClient : DelegatingChatClient
             executed = true;
             using var telemetry = StartTelemetry(stepName, options);
             var updates = new List<ChatResponseUpdate>();
+            var deltas = _options.LiveDeltas?.BeginStep(stepName);
             try
             {
                 await foreach (var update in base.GetStreamingResponseAsync(snapshot, options, ct).ConfigureAwait(false))
                 {
                     updates.Add(update);
                     live.Writer.TryWrite(update);
+                    deltas?.Add(update.Text);
                 }
 
                 live.Writer.TryComplete();
+                if (deltas is not null)
+                {
+                    // The last live deltas reach the log before the step's journaled text does.
+                    await deltas.CompleteAsync().ConfigureAwait(false);
+                }
                 var response = Normalize(updates.ToChatResponse(), n);
                 telemetry.Succeeded(response);
                 return response;

@@ -17,4 +17,7 @@ public sealed record DurableChatClientOptions
 
     /// <summary>Map provider HTTP errors (429 Retry-After, terminal 4xx) with <see cref="ProviderErrors"/>. On by default.</summary>
     public bool ClassifyProviderErrors { get; init; } = true;
+
+    /// <summary>Publishes the live text of streaming calls to the run's event log (set by the agent loop).</summary>
+    internal Streaming.RunEventPublisher? LiveDeltas { get; init; }
 }

@@ -68,6 +68,8 @@ internal static class ToolApprovals
             await AgentApprovals.RecordAsync(context, recordAs, pending);
         }
 
+        var events = Streaming.RunEventPublisher.For(context, options);
+        events?.ApprovalsRequested(pending);
         if (options.OnApprovalRequested is { } notify)
         {
             await context.RunAsync("approval:notify:" + pending[0].CallId, ct => notify(pending, ct));
@@ -110,6 +112,7 @@ internal static class ToolApprovals
             }
         }
 
+        events?.ApprovalsDecided(pending, decisions);
         for (var k = 0; k < indexes.Count; k++)
         {
             var i = indexes[k];

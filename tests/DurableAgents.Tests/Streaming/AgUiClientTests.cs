@@ -1,0 +1,69 @@
+using System.Diagnostics;
+using System.Text.Json.Nodes;
+using DurableAgents.Tests.Agents;
+
+namespace DurableAgents.Tests.Streaming;
+
+/// <summary>The npm <c>@ag-ui/client</c> (HttpAgent, with its event verifier) consumes a run's AG-UI stream in Node.</summary>
+public sealed class AgUiClientTests : StreamingFixture
+{
+    [Test]
+    public async Task The_ag_ui_client_consumes_a_streamed_run_with_a_tool_call()
+    {
+        const string answer = "Porto will be sunny and 24 C all week.";
+        Scripts["Porto"] = r => r.ToolResults.Count == 0
+            ? FakeReply.Call(("call_porto", "get_forecast", Args("city", "Porto")))
+            : FakeReply.Say(answer);
+        var runId = await SendAsync("StreamingTravelAgent/run", "\"Weather in Porto this week?\"");
+
+        var result = await RunNodeAsync(new Uri(StreamBase(WebPort), runId + "/agui").ToString());
+
+        Assert.That(result["error"], Is.Null, result.ToJsonString());
+        var types = result["types"]!.AsArray().Select(t => t!.ToString()).ToList();
+        Assert.That(types[0], Is.EqualTo("RUN_STARTED"));
+        Assert.That(types[^1], Is.EqualTo("RUN_FINISHED"));
+        Assert.That(types, Does.Contain("TOOL_CALL_START").And.Contain("TOOL_CALL_ARGS").And.Contain("TOOL_CALL_END").And.Contain("TOOL_CALL_RESULT"));
+        Assert.That(types.Count(t => t == "TEXT_MESSAGE_CONTENT"), Is.GreaterThan(1), "the answer streamed in several deltas: " + string.Join(",", types));
+        Assert.That(result["toolResults"]![0]!["content"]!.ToString(), Is.EqualTo("Forecast for Porto: sunny, 24 C"));
+        Assert.That(result["result"]!.ToString(), Is.EqualTo(answer));
+
+        // The client assembled the messages from the events: the assistant's tool call and the streamed answer.
+        var messages = result["messages"]!.AsArray();
+        Assert.That(messages.Any(m => m!["toolCalls"]?.AsArray().Any(c => c!["id"]!.ToString() == "call_porto") == true), Is.True, result.ToJsonString());
+        Assert.That(messages.Where(m => m!["role"]!.ToString() == "assistant").Select(m => m!["content"]?.ToString()), Does.Contain(answer));
+    }
+
+    private static async Task<JsonNode> RunNodeAsync(string url)
+    {
+        var script = Path.Combine(RepositoryRoot(), "tests", "DurableAgents.Tests", "Streaming", "agui-client.mjs");
+        var info = new ProcessStartInfo("node", $"\"{script}\" \"{url}\"")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        info.Environment["SUPPRESS_TRANSFORMATION_WARNINGS"] = "true";
+        using var process = Process.Start(info)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(90));
+        await process.WaitForExitAsync(cts.Token);
+        var output = await stdout;
+        Assert.That(process.ExitCode, Is.EqualTo(0), output + await stderr);
+        return JsonNode.Parse(output.Trim().Split('\n')[^1])!;
+    }
+
+    /// <summary>The repository root (where node_modules is), found upwards from the test binaries.</summary>
+    internal static string RepositoryRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "package.json")) && Directory.Exists(Path.Combine(dir.FullName, "node_modules", "@ag-ui", "client")))
+            {
+                return dir.FullName;
+            }
+        }
+
+        throw new DirectoryNotFoundException("node_modules/@ag-ui/client not found above the test binaries: run `npm ci` at the repository root.");
+    }
+}
