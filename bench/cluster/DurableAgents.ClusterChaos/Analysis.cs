@@ -20,6 +20,38 @@ namespace DurableAgents.ClusterChaos;
 /// </summary>
 public static class Analysis
 {
+    /// <summary>Where each kill landed: workflow steps acked before it, and the agent's last event before it.</summary>
+    private static void Landings(ChaosReport report, IReadOnlyList<RunRecord> runs, IReadOnlyList<ModelRequest> model, IReadOnlyList<EffectEvent> effects, IReadOnlyList<FaultEvent> faults)
+    {
+        var workflow = new SortedDictionary<string, int>(StringComparer.Ordinal);
+        var agent = new SortedDictionary<string, int>(StringComparer.Ordinal);
+        static void Count(SortedDictionary<string, int> d, string key) => d[key] = d.TryGetValue(key, out var n) ? n + 1 : 1;
+        foreach (var f in faults)
+        {
+            foreach (var r in runs.Where(r => r.SubmittedTicks < f.KilledTicks && (r.CompletedTicks == 0 || r.CompletedTicks > f.KilledTicks)))
+            {
+                if (r.Kind == "workflow")
+                {
+                    var acked = effects.Where(e => e.Run == r.Id && e.Kind == "step" && e.Phase == "acked" && e.Ticks < f.KilledTicks).Select(e => e.N).Distinct().Count();
+                    var inBody = effects.Any(e => e.Run == r.Id && e.Kind == "step" && e.Phase == "start" && e.N == acked + 1 && e.Ticks < f.KilledTicks);
+                    Count(workflow, acked.ToString("00", CultureInfo.InvariantCulture) + (inBody ? " (in step " + (acked + 1).ToString(CultureInfo.InvariantCulture) + ")" : " (before a step)"));
+                }
+                else
+                {
+                    var lastModel = model.Where(m => m.Run == r.Id && m.Ticks < f.KilledTicks).Select(m => (m.Ticks, What: $"model turn {m.Turn}")).ToList();
+                    var lastTool = effects.Where(e => e.Run == r.Id && e.Kind == "tool" && e.Ticks < f.KilledTicks).Select(e => (e.Ticks, What: $"tool {e.N} {e.Phase}")).ToList();
+                    var last = lastModel.Concat(lastTool).OrderBy(x => x.Ticks).Select(x => x.What).LastOrDefault() ?? "before turn 1";
+                    Count(agent, last);
+                }
+            }
+        }
+
+        report.Add("killLandedWorkflow", "Kill landed in a workflow: steps acked before it (count)", new JsonObject([.. workflow.Select(kv => KeyValuePair.Create(kv.Key, (JsonNode?)kv.Value))]),
+            string.Join(", ", workflow.Select(kv => $"{kv.Key}: {kv.Value}")));
+        report.Add("killLandedAgent", "Kill landed in an agent run: its last event before the kill (count)", new JsonObject([.. agent.Select(kv => KeyValuePair.Create(kv.Key, (JsonNode?)kv.Value))]),
+            string.Join(", ", agent.Select(kv => $"{kv.Key}: {kv.Value}")));
+    }
+
     /// <summary>Computes the report.</summary>
     public static ChaosReport Analyze(ChaosSettings s, IReadOnlyList<RunRecord> runs, IReadOnlyList<ModelRequest> model,
         IReadOnlyList<EffectEvent> effects, IReadOnlyList<FaultEvent> faults, TimeSpan wall)
@@ -238,6 +270,11 @@ public static class Analysis
         }
 
         report.Json["faults"] = faultRows;
+        if (s.Mode == "random-kill")
+        {
+            Landings(report, runs, model, effects, faults);
+        }
+
         return report;
     }
 }

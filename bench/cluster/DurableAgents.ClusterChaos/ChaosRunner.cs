@@ -182,12 +182,22 @@ public sealed class ChaosRunner
         var runs = new List<RunRecord>();
         for (var round = 0; round < _s.Rounds; round++)
         {
+            // The workflow starts at 0 and the kill lands at a random point of it; the agent run starts so that the
+            // kill lands at a random point of the agent run too (up to --agent-span-ms into it).
             var deadline = DateTime.UtcNow.AddSeconds(_s.TimeoutSeconds);
+            var killAfter = loop.Next(_s.KillMs);
+            var agentAt = Math.Max(0, killAfter - loop.Next((0, _s.AgentSpanMs)));
+            var round0 = DateTime.UtcNow;
             Volatile.Write(ref pending, 2);
             var wf = workload.RunWorkflowAsync(round, deadline);
+            await Task.Delay(agentAt);
             var agent = workload.RunAgentAsync(round, deadline);
-            var killAfter = loop.Next(_s.KillMs);
-            await Task.Delay(killAfter);
+            var left = killAfter - (int)(DateTime.UtcNow - round0).TotalMilliseconds;
+            if (left > 0)
+            {
+                await Task.Delay(left);
+            }
+
             Volatile.Write(ref pending, (wf.IsCompleted ? 0 : 1) + (agent.IsCompleted ? 0 : 1));
             var fault = await loop.KillReplicaAsync(replicas[0], loop.Next(_s.ReplicaDownMs));
             var done = await Task.WhenAll(wf, agent);
@@ -244,6 +254,7 @@ public sealed class ChaosRunner
             ["modelMs"] = _s.ModelMs,
             ["toolMs"] = _s.ToolMs,
             ["toolTurns"] = _s.ToolTurns,
+            ["sabotage"] = _s.Sabotage,
         };
         Console.WriteLine();
         Console.WriteLine($"== {_s.Mode}: {nodes.Count} node(s), {replicas.Count} replica(s), {machine} ==");

@@ -20,8 +20,10 @@ public sealed class ChaosSettings
           --node-kills N (3)  --replica-kills N (3)  max faults of each kind (cluster)
           --node-gap-ms A,B (3000,6000)  --replica-gap-ms A,B (2000,4000)  pause between faults of a kind
           --node-down-ms A,B (500,2500)  --replica-down-ms A,B (200,1500)  how long a killed process stays down
-          --kill-ms A,B (50,2500)  random-kill: when the kill lands after the round started
+          --kill-ms A,B (50,1500)  random-kill: when the kill lands after the workflow started
+          --agent-span-ms MS (900)  random-kill: the agent run starts 0-MS before the kill
           --timeout-s S (600)  overall deadline for the runs   --seed N (20261207)
+          --sabotage  self-check: workflow steps run outside the journal, so the report must count duplicates
           --haproxy PATH (haproxy)  --work DIR (a fresh temp dir)  --keep (keep it)  --json PATH  --markdown PATH
         """;
 
@@ -83,13 +85,19 @@ public sealed class ChaosSettings
     public (int Min, int Max) ReplicaDownMs { get; private set; } = (200, 1500);
 
     /// <summary>random-kill: kill delay after the round started.</summary>
-    public (int Min, int Max) KillMs { get; private set; } = (50, 2500);
+    public (int Min, int Max) KillMs { get; private set; } = (50, 1500);
+
+    /// <summary>random-kill: the agent run starts up to this long before the kill.</summary>
+    public int AgentSpanMs { get; private set; } = 900;
 
     /// <summary>Deadline for the runs.</summary>
     public int TimeoutSeconds { get; private set; } = 600;
 
     /// <summary>The seed of every fault choice.</summary>
     public int Seed { get; private set; } = 20261207;
+
+    /// <summary>Self-check: the workflows run their steps outside the journal.</summary>
+    public bool Sabotage { get; private set; }
 
     /// <summary>The HAProxy binary.</summary>
     public string HaProxy { get; private set; } = "haproxy";
@@ -172,11 +180,13 @@ public sealed class ChaosSettings
                 case "--node-down-ms": s.NodeDownMs = Range(); break;
                 case "--replica-down-ms": s.ReplicaDownMs = Range(); break;
                 case "--kill-ms": s.KillMs = Range(); break;
+                case "--agent-span-ms": s.AgentSpanMs = Int(0, 600_000); break;
                 case "--timeout-s": s.TimeoutSeconds = Int(10, 86_400); break;
                 case "--seed": s.Seed = Int(int.MinValue, int.MaxValue); break;
                 case "--haproxy": s.HaProxy = Value(); break;
                 case "--work": s.Work = Value(); break;
                 case "--keep": s.Keep = true; break;
+                case "--sabotage": s.Sabotage = true; break;
                 case "--json": s.JsonPath = Value(); break;
                 case "--markdown": s.MarkdownPath = Value(); break;
                 default: throw new ArgumentException($"unknown option {name}\n{Usage}");

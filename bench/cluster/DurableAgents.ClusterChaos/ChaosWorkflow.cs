@@ -3,7 +3,9 @@ namespace DurableAgents.ClusterChaos;
 /// <summary>The workflow input: how many steps and how long each takes.</summary>
 /// <param name="Steps">Number of sequential durable steps.</param>
 /// <param name="StepMs">Base duration of a step in milliseconds (each step adds a deterministic 0-100 % on top).</param>
-public sealed record WorkflowRequest(int Steps, int StepMs);
+/// <param name="Sabotage">Run the step bodies outside the journal (not durable): a self-check of the harness, whose
+/// report must then count re-executed completed steps after a kill.</param>
+public sealed record WorkflowRequest(int Steps, int StepMs, bool Sabotage = false);
 
 /// <summary>
 /// A workflow of N durable steps. Every step body logs <c>start</c> (the counted side effect) and, after its result
@@ -22,13 +24,15 @@ public sealed partial class ChaosWorkflow
         for (var i = 1; i <= request.Steps; i++)
         {
             var step = i;
-            total += await context.RunAsync($"step{step}", async ct =>
+            async Task<int> Body(CancellationToken ct)
             {
                 EffectLog.Write("step", key, step, "start");
                 await Task.Delay(request.StepMs + (key.Length * 31 + step * 57) % (request.StepMs + 1), ct);
                 EffectLog.Write("step", key, step, "end");
                 return step;
-            });
+            }
+
+            total += request.Sabotage ? await Body(CancellationToken.None) : await context.RunAsync($"step{step}", Body);
             EffectLog.Write("step", key, step, "acked");
         }
 

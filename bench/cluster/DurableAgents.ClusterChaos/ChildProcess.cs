@@ -8,6 +8,7 @@ namespace DurableAgents.ClusterChaos;
 /// </summary>
 public sealed class ChildProcess : IAsyncDisposable
 {
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<ChildProcess, byte> Live = new();
     private readonly ProcessStartInfo _info;
     private readonly string _logPath;
     private readonly object _gate = new();
@@ -66,6 +67,26 @@ public sealed class ChildProcess : IAsyncDisposable
         p.BeginOutputReadLine();
         p.BeginErrorReadLine();
         _process = p;
+        Live[this] = 0;
+    }
+
+    /// <summary>SIGKILLs every child process still running (on SIGINT/SIGTERM of the driver, so none is left behind).</summary>
+    public static void KillAll()
+    {
+        foreach (var child in Live.Keys)
+        {
+            try
+            {
+                if (child._process is { HasExited: false } p)
+                {
+                    p.Kill(entireProcessTree: true);
+                }
+            }
+            catch (InvalidOperationException)
+            {
+                // exited meanwhile
+            }
+        }
     }
 
     /// <summary>SIGKILL (the whole process tree) and wait for the exit: no shutdown, no flush.</summary>
@@ -126,6 +147,7 @@ public sealed class ChildProcess : IAsyncDisposable
         }
 
         _process?.Dispose();
+        Live.TryRemove(this, out _);
         lock (_gate)
         {
             _log?.Dispose();

@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using DurableAgents.ClusterChaos;
 using DurableAgents.Hosting;
 using Microsoft.Extensions.DependencyInjection;
@@ -25,4 +26,7 @@ catch (ArgumentException e)
     return 2;
 }
 
+// Ctrl+C or SIGTERM: kill the nodes, replicas and HAProxy before the driver exits, so nothing is left running.
+using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, _ => ChildProcess.KillAll());
+using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, _ => ChildProcess.KillAll());
 return await new ChaosRunner(settings).RunAsync();

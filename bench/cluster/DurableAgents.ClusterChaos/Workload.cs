@@ -28,7 +28,7 @@ public sealed class Workload
     public Task<RunRecord> RunWorkflowAsync(int i, DateTime deadline)
     {
         var id = $"wf-{i}";
-        var body = new JsonObject { ["steps"] = _settings.Steps, ["stepMs"] = _settings.StepMs }.ToJsonString();
+        var body = new JsonObject { ["steps"] = _settings.Steps, ["stepMs"] = _settings.StepMs, ["sabotage"] = _settings.Sabotage }.ToJsonString();
         var expected = (_settings.Steps * (_settings.Steps + 1) / 2).ToString(System.Globalization.CultureInfo.InvariantCulture);
         return RunAsync(new RunRecord { Id = id, Kind = "workflow" }, $"ChaosWorkflow/{id}/run/send", body, null,
             $"restate/workflow/ChaosWorkflow/{id}/attach", output => output.Trim() == expected, deadline);
