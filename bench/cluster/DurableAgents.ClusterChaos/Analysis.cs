@@ -20,6 +20,56 @@ namespace DurableAgents.ClusterChaos;
 /// </summary>
 public static class Analysis
 {
+    /// <summary>
+    /// The same "until every run in flight progressed" gap measured at instants with no fault in the 5 s before (every
+    /// 500 ms of the run): what the recovery figures compare against, since under load a run progresses every few seconds
+    /// even without a fault.
+    /// </summary>
+    private static void Baseline(ChaosReport report, IReadOnlyList<RunRecord> runs, Dictionary<string, List<long>> progress, IReadOnlyList<FaultEvent> faults)
+    {
+        if (runs.Count == 0)
+        {
+            return;
+        }
+
+        var quiet = TimeSpan.FromSeconds(5).Ticks;
+        var first = runs.Min(r => r.SubmittedTicks);
+        var last = runs.Max(r => r.CompletedTicks == 0 ? r.SubmittedTicks : r.CompletedTicks);
+        var gaps = new List<double>();
+        for (var t = first + quiet; t < last; t += TimeSpan.FromMilliseconds(500).Ticks)
+        {
+            if (faults.Any(f => f.KilledTicks <= t && f.KilledTicks > t - quiet || f.KilledTicks <= t && (f.ReadyTicks == 0 || f.ReadyTicks > t)))
+            {
+                continue;
+            }
+
+            var worst = 0.0;
+            var any = false;
+            foreach (var r in runs.Where(r => r.SubmittedTicks < t && r.CompletedTicks > t))
+            {
+                var next = progress.TryGetValue(r.Id, out var list) ? list.FirstOrDefault(x => x > t) : 0;
+                if (next > 0)
+                {
+                    any = true;
+                    worst = Math.Max(worst, (next - t) / (double)TimeSpan.TicksPerMillisecond);
+                }
+            }
+
+            if (any)
+            {
+                gaps.Add(worst);
+            }
+        }
+
+        gaps.Sort();
+        report.Add("baselineProgressGap", "Same gap at instants with no fault in the 5 s before: median / max (ms)", gaps.Count == 0 ? null : new JsonObject
+        {
+            ["samples"] = gaps.Count,
+            ["median"] = Math.Round(gaps[gaps.Count / 2]),
+            ["max"] = Math.Round(gaps[^1]),
+        }, gaps.Count == 0 ? "- (no quiet instant)" : string.Create(CultureInfo.InvariantCulture, $"{gaps[gaps.Count / 2]:0} / {gaps[^1]:0} ({gaps.Count} samples)"));
+    }
+
     /// <summary>Where each kill landed: workflow steps acked before it, and the agent's last event before it.</summary>
     private static void Landings(ChaosReport report, IReadOnlyList<RunRecord> runs, IReadOnlyList<ModelRequest> model, IReadOnlyList<EffectEvent> effects, IReadOnlyList<FaultEvent> faults)
     {
@@ -270,6 +320,7 @@ public static class Analysis
         }
 
         report.Json["faults"] = faultRows;
+        Baseline(report, runs, progress, faults);
         if (s.Mode == "random-kill")
         {
             Landings(report, runs, model, effects, faults);
