@@ -65,7 +65,7 @@ public sealed class ChaosRunner
             Uri deployment;
             if (useLb)
             {
-                lb = new HaProxy(_s.HaProxy, ports[^1], replicas, work);
+                lb = new HaProxy(_s.HaProxy, ports[^1], replicas, work, _s.LbRetries);
                 await lb.StartAsync();
                 deployment = lb.Uri;
                 Console.WriteLine($"service: {_s.Replicas} replicas behind HAProxy (h2c) at {deployment}");

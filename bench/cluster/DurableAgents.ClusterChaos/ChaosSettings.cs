@@ -24,6 +24,7 @@ public sealed class ChaosSettings
           --agent-span-ms MS (900)  random-kill: the agent run starts 0-MS before the kill
           --timeout-s S (600)  overall deadline for the runs   --seed N (20261207)
           --sabotage  self-check: workflow steps run outside the journal, so the report must count duplicates
+          --lb-retries N (0)  HAProxy `retries` (with redispatch when > 0)
           --haproxy PATH (haproxy)  --work DIR (a fresh temp dir)  --keep (keep it)  --json PATH  --markdown PATH
         """;
 
@@ -98,6 +99,9 @@ public sealed class ChaosSettings
 
     /// <summary>Self-check: the workflows run their steps outside the journal.</summary>
     public bool Sabotage { get; private set; }
+
+    /// <summary>HAProxy's <c>retries</c>.</summary>
+    public int LbRetries { get; private set; }
 
     /// <summary>The HAProxy binary.</summary>
     public string HaProxy { get; private set; } = "haproxy";
@@ -187,6 +191,7 @@ public sealed class ChaosSettings
                 case "--work": s.Work = Value(); break;
                 case "--keep": s.Keep = true; break;
                 case "--sabotage": s.Sabotage = true; break;
+                case "--lb-retries": s.LbRetries = Int(0, 10); break;
                 case "--json": s.JsonPath = Value(); break;
                 case "--markdown": s.MarkdownPath = Value(); break;
                 default: throw new ArgumentException($"unknown option {name}\n{Usage}");

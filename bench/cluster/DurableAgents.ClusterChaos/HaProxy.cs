@@ -5,14 +5,16 @@ namespace DurableAgents.ClusterChaos;
 
 /// <summary>
 /// HAProxy in front of the service replicas: h2c on the front (Restate calls it with HTTP/2 prior knowledge) and h2c
-/// to every replica (<c>proto h2</c>), round robin, health-checked every 300 ms, a failed connection redispatched.
+/// to every replica (<c>proto h2</c>), round robin, health-checked every 300 ms. A request whose client (a Restate
+/// node) went away is dropped (<c>abortonclose</c>); <c>retries</c> (0 by default) re-sends a request after a failed
+/// connection, to another replica with <c>redispatch</c>.
 /// </summary>
 public sealed class HaProxy : IAsyncDisposable
 {
     private readonly ChildProcess _process;
 
     /// <summary>Writes the configuration for <paramref name="replicas"/>; nothing runs until <see cref="StartAsync"/>.</summary>
-    public HaProxy(string binary, int port, IEnumerable<ServiceReplica> replicas, string workDirectory)
+    public HaProxy(string binary, int port, IEnumerable<ServiceReplica> replicas, string workDirectory, int retries)
     {
         Port = port;
         var config = new StringBuilder();
@@ -24,8 +26,9 @@ public sealed class HaProxy : IAsyncDisposable
               timeout connect 2s
               timeout client 10m
               timeout server 10m
-              retries 3
-              option redispatch
+              retries {retries}
+              {(retries > 0 ? "option redispatch" : "no option redispatch")}
+              option abortonclose
             frontend restate_in
               bind 127.0.0.1:{port} proto h2
               default_backend replicas
