@@ -127,6 +127,17 @@ namespace Demo.Agents
             var response = await RunAsync(global::DurableAgents.AgentRequest.ForOutput(message, typeInfo), options, cancellationToken).ConfigureAwait(false);
             return response.GetOutput(typeInfo);
         }
+
+        /// <summary>
+        /// The agent as a Microsoft Agent Framework <c>AIAgent</c> that runs it through the ingress (each run one durable
+        /// invocation), e.g. as a step of an Agent Framework workflow.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("DurableAgents.Generator", "0.1.0.0")]
+        public static global::DurableAgents.AgentFramework.DurableAgentProxy AsAIAgent(global::DurableAgents.Clients.IngressClient client, global::DurableAgents.AgentFramework.DurableAgentProxyOptions? options = null)
+        {
+            options ??= new global::DurableAgents.AgentFramework.DurableAgentProxyOptions();
+            return new global::DurableAgents.AgentFramework.DurableAgentProxy(client, ServiceName, false, options.Description is null && global::Demo.Agents.Assistant.DurableTools.Description.Length > 0 ? options with { Description = global::Demo.Agents.Assistant.DurableTools.Description } : options);
+        }
     }
 }
 //------------------------------------------------------------ Demo.Agents.Assistant.Restate.g.cs

@@ -62,19 +62,7 @@ public abstract class AgentEndToEndFixture
         File.Delete(_sideEffects);
     }
 
-    private FakeReply Route(FakeRequest request)
-    {
-        var text = string.Join("\n", request.Messages.Select(m => m.Content));
-        foreach (var (marker, script) in Scripts)
-        {
-            if (text.Contains(marker, StringComparison.Ordinal))
-            {
-                return script(request);
-            }
-        }
-
-        return FakeReply.Say("no script");
-    }
+    private FakeReply Route(FakeRequest request) => MarkerScripts.Route(Scripts, request);
 
     protected IReadOnlyList<FakeRequest> RequestsFor(string marker)
         => Fake.Requests.Where(r => r.Messages.Any(m => m.Content.Contains(marker, StringComparison.Ordinal))).ToList();

@@ -115,17 +115,5 @@ public abstract class StreamingFixture
 
     protected static string Args(string name, string value) => new JsonObject { [name] = value }.ToJsonString();
 
-    private FakeReply Route(FakeRequest request)
-    {
-        var text = string.Join("\n", request.Messages.Select(m => m.Content));
-        foreach (var (marker, script) in Scripts)
-        {
-            if (text.Contains(marker, StringComparison.Ordinal))
-            {
-                return script(request);
-            }
-        }
-
-        return FakeReply.Say("no script");
-    }
+    private FakeReply Route(FakeRequest request) => MarkerScripts.Route(Scripts, request);
 }
