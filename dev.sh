@@ -2,7 +2,7 @@
 # DurableAgents developer entry point.
 #   ./dev.sh demo    the demo (offline): the weather agent, killed after its tool steps and resumed from the journal
 #   ./dev.sh test    restore, build with warnings as errors, run every test suite, print "tests: N passed, N failed"
-#   ./dev.sh setup   only install the dependencies (npm ci + dotnet restore)
+#   ./dev.sh setup   only install the dependencies (npm ci, chromium from apt when root, dotnet restore)
 set -euo pipefail
 cd "$(dirname "$0")"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
@@ -11,6 +11,15 @@ setup() {
   # restate-server (and the restate CLI) come from npm, pinned by package-lock.json.
   if [ ! -x node_modules/@restatedev/restate-server-linux-x64/bin/restate-server ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
     npm ci --no-audit --no-fund --loglevel=error
+  fi
+  # The browser test (tests/DurableAgents.Tests/Streaming/BrowserPageTests.cs) drives a headless Chromium from Debian.
+  if ! command -v chromium >/dev/null 2>&1; then
+    if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then
+      (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
+        || echo "dev.sh: could not install chromium; the browser test will fail" >&2
+    else
+      echo "dev.sh: no chromium on the PATH; the browser test needs it: sudo apt-get install -y chromium" >&2
+    fi
   fi
   dotnet restore Generator.sln --verbosity quiet
 }

@@ -6,8 +6,8 @@ namespace DurableAgents.Tests.Streaming;
 
 /// <summary>
 /// The WeatherAgent page's logic (run-view.mjs: the fetch-based SSE reader and the view the page renders) run in Node
-/// against a real run with an approval, answered the way the page's buttons answer it. No headless browser can be
-/// installed here, so the DOM rendering (app.mjs) is not exercised.
+/// against a real run with an approval, answered the way the page's buttons answer it. The DOM rendering (app.mjs) is
+/// exercised in a real browser by <see cref="BrowserPageTests"/>.
 /// </summary>
 public sealed class PageViewTests : StreamingFixture
 {

@@ -30,6 +30,9 @@ public abstract class StreamingFixture
 
     protected ConcurrentDictionary<string, Func<FakeRequest, FakeReply>> Scripts { get; } = new();
 
+    /// <summary>More environment variables for each replica (e.g. <c>DA_PAGE_ROOT</c> to serve the WeatherAgent page).</summary>
+    protected virtual IReadOnlyDictionary<string, string> ReplicaEnvironment => new Dictionary<string, string>();
+
     [OneTimeSetUp]
     public async Task StartAsync()
     {
@@ -58,7 +61,7 @@ public abstract class StreamingFixture
     protected async Task<(ServiceProcess Replica, int WebPort)> StartReplicaAsync()
     {
         var web = RestateServer.FreePorts(1)[0];
-        var replica = new ServiceProcess(new Dictionary<string, string>
+        var environment = new Dictionary<string, string>(ReplicaEnvironment)
         {
             ["DURABLEAGENTS_MODEL_PROVIDER"] = "openai-compatible",
             ["OPENAI_BASE_URL"] = Fake.BaseUri.ToString(),
@@ -68,7 +71,8 @@ public abstract class StreamingFixture
             ["DA_STREAMS"] = "1",
             ["WEB_PORT"] = web.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["RESTATE_INGRESS_URL"] = Server.IngressUri.ToString(),
-        });
+        };
+        var replica = new ServiceProcess(environment);
         _replicas.Add(replica);
         await replica.StartAsync();
         return (replica, web);
