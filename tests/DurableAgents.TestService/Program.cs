@@ -21,6 +21,6 @@ await using var host = await RestateHost.StartAsync(port, _ => { }, services: s 
     }
 }, minimumLogLevel: LogLevel.Warning, webPort: streams ? webPort : null, endpoints: !streams ? null
     : pageRoot is null ? app => app.MapDurableAgentStreams()
-    : app => PageRoutes.Map(app, pageRoot, new Uri(Environment.GetEnvironmentVariable("RESTATE_INGRESS_URL")!)));
+    : app => WeatherAgent.WebPage.Map(app, new Uri(Environment.GetEnvironmentVariable("RESTATE_INGRESS_URL")!), "Booker", pageRoot));
 Console.WriteLine($"listening on {host.Uri}");
 await Task.Delay(Timeout.Infinite);
