@@ -1,6 +1,5 @@
 using System.Text.Json;
 using DurableAgents.Agents;
-using DurableAgents.Observability;
 using Microsoft.Extensions.AI;
 
 namespace DurableAgents.AgentFramework;
@@ -9,7 +8,8 @@ namespace DurableAgents.AgentFramework;
 /// An <see cref="AIFunction"/> whose every execution is one journaled step of a Restate invocation, named
 /// <c>tool:{name}:{callId}</c> (the call id of the model's tool call, which is journaled with the model response). After
 /// a crash or on replay the recorded result is returned and the body does not run again. A failing body is journaled as
-/// an error and the model is told (<c>Error: ...</c>), unless a tool retry policy retries it first.
+/// an error (a <see cref="TerminalException"/> as a terminal failure) and the model is told (<c>Error: ...</c>), unless a
+/// tool retry policy retries it first.
 /// </summary>
 /// <remarks>
 /// The call id comes from <see cref="FunctionInvokingChatClient.CurrentContext"/>; called outside a function-invoking
@@ -42,40 +42,19 @@ public sealed class DurableAIFunction : DelegatingAIFunction
             callId = "#" + Interlocked.Increment(ref _uncorrelatedCalls).ToString(System.Globalization.CultureInfo.InvariantCulture);
         }
 
-        var retry = _retryPolicy;
-        var outcome = await _context.RunAsync(StepName(callId), async ct =>
-        {
-            // Runs only when the call is not journaled yet: a replayed call is neither traced nor counted again.
-            using var telemetry = DurableAgentsTelemetry.StartToolCall(Name, callId, description: Description);
-            try
-            {
-                var result = await InnerFunction.InvokeAsync(arguments, ct).ConfigureAwait(false);
-                telemetry.Ended("result");
-                return new ToolOutcome { Result = DurableTool.ToElement(result, JsonSerializerOptions) };
-            }
-            catch (CancelledException e)
-            {
-                telemetry.Ended("terminal_failure", e.Message);
-                throw;
-            }
-            catch (Exception e) when ((retry is null || e is TerminalException) && e is not OperationCanceledException && e is not InvocationClosedException)
-            {
-                telemetry.Ended("error", $"{e.GetType().Name}: {e.Message}");
-                return new ToolOutcome { Error = $"{e.GetType().Name}: {e.Message}" };
-            }
-            catch (Exception e) when (e is not InvocationClosedException)
-            {
-                telemetry.Ended("retryable_failure", $"{e.GetType().Name}: {e.Message}");
-                throw;
-            }
-        }, AgentJson.ToolOutcome, new RunOptions { RetryPolicy = retry });
+        // The same journaled tool step as the agent loop's tools (telemetry, failure mapping, retries).
+        var outcome = await StepTool.Run(_context, StepName(callId), Name, Description, callId, "function",
+            async ct => new ToolOutcome { Result = DurableTool.ToElement(await InnerFunction.InvokeAsync(arguments, ct).ConfigureAwait(false), JsonSerializerOptions) },
+            new ToolRunSettings(_retryPolicy, ToolErrorBehavior.ReturnToModel)).Outcome().ConfigureAwait(false);
 
-        // A text result reaches the model as text (not as a JSON string literal).
-        return outcome.Result switch
+        // A text result reaches the model as text (not as a JSON string literal). Agent Framework's function invocation
+        // tells the model about failures, so a terminal failure (journaled as such) is told too.
+        return outcome switch
         {
-            { ValueKind: JsonValueKind.String } text => text.GetString(),
-            { } value => value,
-            null => "Error: " + outcome.Error,
+            { Result: { ValueKind: JsonValueKind.String } text } => text.GetString(),
+            { Result: { } value } => value,
+            { TerminalMessage: { } message } => "Error: " + message,
+            _ => "Error: " + outcome.Error,
         };
     }
 }

@@ -194,16 +194,7 @@ public static class DurableAgentsTelemetry
             DurableAgentsMetrics.StepCounter.Add(1, new KeyValuePair<string, object?>(StepKindTag, StepKind(name)));
         }
 
-        if (!Source.HasListeners())
-        {
-            return null;
-        }
-
-        var activity = Source.StartActivity("run " + name, ActivityKind.Internal);
-        activity?.SetTag(StepNameTag, name);
-        activity?.SetTag(InvocationIdTag, invocationId);
-        activity?.SetTag(ReplayedTag, false);
-        return activity;
+        return StartStepSpan(invocationId, name, replayed: false);
     }
 
     /// <summary>
@@ -220,18 +211,22 @@ public static class DurableAgentsTelemetry
             DurableAgentsMetrics.ReplayedStepCounter.Add(1, new KeyValuePair<string, object?>(StepKindTag, StepKind(name)));
         }
 
+        using var activity = StartStepSpan(invocationId, name, replayed: true); // stopped at once: nothing runs under it
+    }
+
+    /// <summary>The <c>run {name}</c> span of a step, or null when nobody listens (then no name is built, no tag allocated).</summary>
+    private static Activity? StartStepSpan(string invocationId, string name, bool replayed)
+    {
         if (!Source.HasListeners())
         {
-            return; // no span name to build, no tags to allocate
+            return null;
         }
 
-        using var activity = Source.StartActivity("run " + name, ActivityKind.Internal);
-        if (activity is not null)
-        {
-            activity.SetTag(StepNameTag, name);
-            activity.SetTag(InvocationIdTag, invocationId);
-            activity.SetTag(ReplayedTag, true);
-        }
+        var activity = Source.StartActivity("run " + name, ActivityKind.Internal);
+        activity?.SetTag(StepNameTag, name);
+        activity?.SetTag(InvocationIdTag, invocationId);
+        activity?.SetTag(ReplayedTag, replayed);
+        return activity;
     }
 
     /// <summary>
