@@ -41,7 +41,7 @@ public sealed class JournalLockBuildTests
     [SetUp]
     public void CreateApp()
     {
-        var root = FindRepositoryRoot();
+        var root = LocalFeed.FindRepositoryRoot();
         // Under the test's own output folder: inside the repository (Directory.Build.* apply), outside any project's globs.
         _app = Path.Combine(TestContext.CurrentContext.TestDirectory, "journal-lock-" + Guid.NewGuid().ToString("N")[..8]);
         Directory.CreateDirectory(_app);
@@ -109,18 +109,5 @@ public sealed class JournalLockBuildTests
         Assert.That(File.ReadAllText(lockPath), Does.Contain("  run \"charge-card\" -> String@17c16538\n"));
         var after = await BuildAsync();
         Assert.That(after.ExitCode, Is.EqualTo(0), after.ToString());
-    }
-
-    private static string FindRepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(TestContext.CurrentContext.TestDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "Generator.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("Repository root (Generator.sln) not found");
     }
 }

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json.Nodes;
 using DurableAgents.Tests.Agents;
 
@@ -16,7 +15,7 @@ public sealed class AgUiClientTests : StreamingFixture
             : FakeReply.Say(answer);
         var runId = await SendAsync("StreamingTravelAgent/run", "\"Weather in Porto this week?\"");
 
-        var result = await RunNodeAsync(new Uri(StreamBase(WebPort), runId + "/agui").ToString());
+        var result = await NodeScript.RunAsync("agui-client.mjs", new Uri(StreamBase(WebPort), runId + "/agui").ToString());
 
         Assert.That(result["error"], Is.Null, result.ToJsonString());
         var types = result["types"]!.AsArray().Select(t => t!.ToString()).ToList();
@@ -31,39 +30,5 @@ public sealed class AgUiClientTests : StreamingFixture
         var messages = result["messages"]!.AsArray();
         Assert.That(messages.Any(m => m!["toolCalls"]?.AsArray().Any(c => c!["id"]!.ToString() == "call_porto") == true), Is.True, result.ToJsonString());
         Assert.That(messages.Where(m => m!["role"]!.ToString() == "assistant").Select(m => m!["content"]?.ToString()), Does.Contain(answer));
-    }
-
-    private static async Task<JsonNode> RunNodeAsync(string url)
-    {
-        var script = Path.Combine(RepositoryRoot(), "tests", "DurableAgents.Tests", "Streaming", "agui-client.mjs");
-        var info = new ProcessStartInfo("node", $"\"{script}\" \"{url}\"")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        info.Environment["SUPPRESS_TRANSFORMATION_WARNINGS"] = "true";
-        using var process = Process.Start(info)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(90));
-        await process.WaitForExitAsync(cts.Token);
-        var output = await stdout;
-        Assert.That(process.ExitCode, Is.EqualTo(0), output + await stderr);
-        return JsonNode.Parse(output.Trim().Split('\n')[^1])!;
-    }
-
-    /// <summary>The repository root (where node_modules is), found upwards from the test binaries.</summary>
-    internal static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "package.json")) && Directory.Exists(Path.Combine(dir.FullName, "node_modules", "@ag-ui", "client")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new DirectoryNotFoundException("node_modules/@ag-ui/client not found above the test binaries: run `npm ci` at the repository root.");
     }
 }

@@ -16,7 +16,7 @@ public sealed class BrowserPageTests : StreamingFixture
 
     protected override IReadOnlyDictionary<string, string> ReplicaEnvironment => new Dictionary<string, string>
     {
-        ["DA_PAGE_ROOT"] = Path.Combine(AgUiClientTests.RepositoryRoot(), "samples", "WeatherAgent", "wwwroot"),
+        ["DA_PAGE_ROOT"] = Path.Combine(NodeScript.RepositoryRoot(), "samples", "WeatherAgent", "wwwroot"),
     };
 
     [SetUp]

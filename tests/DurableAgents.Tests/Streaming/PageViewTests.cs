@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json.Nodes;
 using DurableAgents.Tests.Agents;
 
@@ -21,7 +20,7 @@ public sealed class PageViewTests : StreamingFixture
             : FakeReply.Say(approve ? $"Flight {flight} is booked." : $"I did not book {flight}.");
         var runId = await SendAsync("Booker/run", $"\"Book flight {flight}.\"");
 
-        var view = await RunNodeAsync(new Uri(StreamBase(WebPort), runId + "/events").ToString(), new Uri(Server.IngressUri, "Booker/approve").ToString(), approve ? "approve" : "reject");
+        var view = await NodeScript.RunAsync("page-view.mjs", new Uri(StreamBase(WebPort), runId + "/events").ToString(), new Uri(Server.IngressUri, "Booker/approve").ToString(), approve ? "approve" : "reject");
 
         Assert.That(view["status"]!.ToString(), Is.EqualTo("finished"), view.ToJsonString());
         Assert.That(view["statuses"]!.AsArray().Select(s => s!.ToString()), Does.Contain("waiting for approval"));
@@ -37,25 +36,5 @@ public sealed class PageViewTests : StreamingFixture
         var answer = approve ? $"Flight {flight} is booked." : $"I did not book {flight}.";
         Assert.That(view["answer"]!.ToString(), Is.EqualTo(answer));
         Assert.That(view["steps"]!["llm:2"]!["text"]!.ToString(), Is.EqualTo(answer), "the view's text of the last turn is the journaled answer");
-    }
-
-    private static async Task<JsonNode> RunNodeAsync(params string[] args)
-    {
-        var script = Path.Combine(AgUiClientTests.RepositoryRoot(), "tests", "DurableAgents.Tests", "Streaming", "page-view.mjs");
-        var info = new ProcessStartInfo("node") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        info.ArgumentList.Add(script);
-        foreach (var a in args)
-        {
-            info.ArgumentList.Add(a);
-        }
-
-        using var process = Process.Start(info)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(90));
-        await process.WaitForExitAsync(cts.Token);
-        var output = await stdout;
-        Assert.That(process.ExitCode, Is.EqualTo(0), output + await stderr);
-        return JsonNode.Parse(output.Trim().Split('\n')[^1])!;
     }
 }
